@@ -1,0 +1,181 @@
+"""Build: plan records and extracted links -> RDF, per the ontology (ontology/eqgraph.ttl).
+
+One small function per class. Every node that comes from the document gets `prov:wasDerivedFrom` a
+source excerpt (document and line span), so any fact can be traced back to the text it was read from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from . import resources
+from .extract.organisation import OwnerLink
+from .model import TITLE_FROM_SOURCE, TITLE_NOT_IN_SOURCE, Action, Objective, Plan, PriorityArea, SourceSpan
+from .namespaces import EQG, PREFIXES, Iris
+
+TITLE_STATUS = {
+    TITLE_FROM_SOURCE: EQG.TitleFromSource,
+    TITLE_NOT_IN_SOURCE: EQG.TitleNotInSource,
+    "reconstructed": EQG.TitleReconstructed,
+}
+COUNCIL_SLUG = "merton-council"
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def load_vocabularies(base: str, files: Iterable[Path] | None = None) -> Graph:
+    """The curated vocabularies (data/vocab/*.ttl), their relative IRIs resolved against `base`."""
+    graph = new_graph()
+    for path in files if files is not None else resources.vocab_files():
+        graph.parse(path, format="turtle", publicID=base)
+    return graph
+
+
+def load_ontology() -> Graph:
+    return Graph().parse(resources.ontology_file(), format="turtle")
+
+
+def _text(value: str) -> Literal:
+    return Literal(value, datatype=XSD.string)
+
+
+def _positive(value: int) -> Literal:
+    return Literal(value, datatype=XSD.positiveInteger)
+
+
+class PlanBuilder:
+    def __init__(self, graph: Graph, plan: Plan, iris: Iris):
+        self.g = graph
+        self.plan = plan
+        self.iris = iris
+        self.plan_iri = iris.plan(plan.id)
+        self.document_iri = iris.document(plan.id)
+
+    def excerpt(self, span: SourceSpan) -> URIRef:
+        node = self.iris.excerpt(self.plan.id, span.first_line, span.last_line)
+        g = self.g
+        g.add((node, RDF.type, EQG.SourceExcerpt))
+        g.add((node, EQG.inDocument, self.document_iri))
+        g.add((node, EQG.firstLine, _positive(span.first_line)))
+        g.add((node, EQG.lastLine, _positive(span.last_line)))
+        lines = f"line {span.first_line}" if span.first_line == span.last_line else \
+            f"lines {span.first_line}–{span.last_line}"
+        g.add((node, RDFS.label, _text(f"{span.document}, {lines}")))
+        return node
+
+    def document(self) -> None:
+        g, plan, node = self.g, self.plan, self.document_iri
+        g.add((node, RDF.type, EQG.SourceDocument))
+        g.add((node, DCTERMS.title, _text(plan.document)))
+        g.add((node, RDFS.label, _text(plan.document)))
+        g.add((node, EQG.sha256, _text(plan.sha256)))
+        g.add((node, EQG.lineCount, Literal(plan.line_count, datatype=XSD.nonNegativeInteger)))
+        if plan.document_title:
+            g.add((node, DCTERMS.description, _text(plan.document_title)))
+
+    def plan_node(self) -> None:
+        g, plan, node = self.g, self.plan, self.plan_iri
+        g.add((node, RDF.type, EQG.ActionPlan))
+        g.add((node, DCTERMS.identifier, _text(plan.id)))
+        g.add((node, DCTERMS.title, _text(plan.title)))
+        g.add((node, RDFS.label, _text(plan.title)))
+        g.add((node, EQG.layout, _text(plan.layout)))
+        g.add((node, PROV.wasDerivedFrom, self.document_iri))
+        g.add((node, DCTERMS.publisher, self.iris.unit(COUNCIL_SLUG)))
+        if plan.period:
+            g.add((node, EQG.period, _text(plan.period)))
+        if plan.source_url:
+            g.add((node, DCTERMS.source, URIRef(plan.source_url)))
+
+    def objective(self, objective: Objective) -> None:
+        g = self.g
+        node = self.iris.objective(self.plan.id, objective.number)
+        g.add((node, RDF.type, EQG.EqualityObjective))
+        g.add((node, EQG.objectiveNumber, _positive(objective.number)))
+        g.add((node, DCTERMS.title, _text(objective.title)))
+        label = objective.title if objective.title_status == TITLE_NOT_IN_SOURCE else \
+            f"Objective {objective.number}: {objective.title}"
+        g.add((node, RDFS.label, _text(label)))
+        g.add((node, EQG.inPlan, self.plan_iri))
+        g.add((self.plan_iri, EQG.hasObjective, node))
+        g.add((node, EQG.titleStatus, TITLE_STATUS[objective.title_status]))
+        for fragment in objective.fragments:
+            g.add((node, EQG.titleFragment, _text(fragment)))
+        for note in objective.notes:
+            g.add((node, EQG.correctionNote, _text(note)))
+        g.add((node, PROV.wasDerivedFrom, self.excerpt(objective.span)))
+
+    def priority_area(self, area: PriorityArea) -> None:
+        g = self.g
+        node = self.iris.priority_area(self.plan.id, area.ref)
+        g.add((node, RDF.type, EQG.PriorityArea))
+        g.add((node, EQG.ref, _text(area.ref)))
+        g.add((node, DCTERMS.title, _text(area.title)))
+        g.add((node, RDFS.label, _text(f"{area.ref} {area.title}")))
+        g.add((node, EQG.inObjective, self.iris.objective(self.plan.id, area.objective)))
+        g.add((node, EQG.inPlan, self.plan_iri))
+        g.add((node, PROV.wasDerivedFrom, self.excerpt(area.span)))
+
+    def action(self, action: Action, owners: list[OwnerLink]) -> None:
+        g, plan_id = self.g, self.plan.id
+        node = self.iris.action(plan_id, action.ref)
+        g.add((node, RDF.type, EQG.Action))
+        g.add((node, EQG.ref, _text(action.ref)))
+        g.add((node, EQG.sequence, _positive(action.sequence)))
+        g.add((node, DCTERMS.title, _text(action.title)))
+        g.add((node, RDFS.label, _text(f"{action.ref} {action.title}")))
+        g.add((node, EQG.inPlan, self.plan_iri))
+        g.add((node, EQG.inObjective, self.iris.objective(plan_id, action.objective)))
+        if action.priority_area:
+            g.add((node, EQG.inPriorityArea, self.iris.priority_area(plan_id, action.priority_area)))
+        if action.statement:
+            g.add((node, EQG.statement, _text("\n".join(action.statement))))
+        g.add((node, EQG.keyActivity, _text("\n".join(action.key_activity))))
+        for position, text in enumerate(action.measures, start=1):
+            measure = self.iris.measure(plan_id, action.ref, position)
+            g.add((node, EQG.hasPerformanceMeasure, measure))
+            g.add((measure, RDF.type, EQG.PerformanceMeasure))
+            g.add((measure, EQG.position, _positive(position)))
+            g.add((measure, EQG.text, _text(text)))
+        if action.update:
+            update = self.iris.update(plan_id, action.ref)
+            g.add((node, EQG.hasProgressUpdate, update))
+            g.add((update, RDF.type, EQG.ProgressUpdate))
+            g.add((update, EQG.text, _text("\n".join(action.update))))
+        if action.strategy_text:
+            g.add((node, EQG.strategyText, _text(action.strategy_text)))
+        g.add((node, EQG.ownerText, _text(action.owner_text)))
+        for link in owners:
+            g.add((node, EQG.deliveredBy, link.unit))
+        if action.ref_inferred:
+            g.add((node, EQG.refInferred, Literal(True)))
+        for note in action.notes:
+            g.add((node, EQG.correctionNote, _text(note)))
+        g.add((node, PROV.wasDerivedFrom, self.excerpt(action.span)))
+
+
+def plan_graph(plan: Plan, owners: Mapping[str, list[OwnerLink]], iris: Iris) -> Graph:
+    """The triples of one plan (its document, objectives, priority areas, actions)."""
+    graph = new_graph()
+    builder = PlanBuilder(graph, plan, iris)
+    builder.document()
+    builder.plan_node()
+    for objective in plan.objectives:
+        builder.objective(objective)
+    for area in plan.priority_areas:
+        builder.priority_area(area)
+    for action in plan.actions:
+        builder.action(action, owners.get(action.ref, []))
+    return graph
+
+
+__all__ = ["load_ontology", "load_vocabularies", "new_graph", "plan_graph"]

@@ -1,0 +1,200 @@
+"""The `eqgraph` command: thin wrappers over the library.
+
+Exit codes: 0 ok, 1 validation failed (SHACL Violations), 2 bad input or usage.
+Library errors become one-line messages here; nothing else prints or exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import __version__, resources
+from .config import Settings
+from .errors import EqgraphError, ValidationFailed
+
+EXAMPLES = """\
+examples:
+  eqgraph build                      build the graph from the built-in Merton plans
+  eqgraph build plan.txt --out var2  build from your own documents into another directory
+  eqgraph validate                   check the built-in plans against the SHACL shapes, write nothing
+  eqgraph plans                      list the plans in the built graph
+  eqgraph export --format turtle -o merton.ttl
+
+exit codes: 0 ok, 1 validation failed, 2 bad input
+"""
+
+
+def _progress(quiet: bool):
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"eqgraph: {message}", file=sys.stderr, flush=True)
+    return say
+
+
+def _settings(args) -> Settings:
+    return Settings.from_env(base=getattr(args, "base", None), home=getattr(args, "out", None))
+
+
+def _documents(args) -> list[Path]:
+    return [Path(f) for f in args.files] if args.files else resources.builtin_documents()
+
+
+def _print_report(report, limit: int | None = 20) -> None:
+    for result in report.violations:
+        print(result, file=sys.stderr)
+    warnings = report.warnings
+    for result in warnings[:limit]:
+        print(result, file=sys.stderr)
+    if limit is not None and len(warnings) > limit:
+        print(f"... and {len(warnings) - limit} more warning(s); `eqgraph validate --all` lists them",
+              file=sys.stderr)
+
+
+def cmd_build(args) -> int:
+    from .pipeline import build
+
+    started = time.perf_counter()
+    result = build(_documents(args), _settings(args), _progress(args.quiet))
+    if not args.quiet:
+        _print_report(result.compiled.report)
+        for plan in result.compiled.plans:
+            areas = f", {len(plan.priority_areas)} priority areas" if plan.priority_areas else ""
+            print(f"{plan.id}: {len(plan.objectives)} objectives{areas}, {len(plan.actions)} actions "
+                  f"({plan.document})")
+        print(f"built {result.triples} triples into {result.release} in {time.perf_counter() - started:.2f}s")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .pipeline import compile_graph
+
+    try:
+        compiled = compile_graph(_documents(args), _settings(args), _progress(args.quiet))
+    except ValidationFailed as failed:
+        _print_report(failed.report, None if args.all else 20)
+        print(f"does not conform: {len(failed.report.violations)} violation(s)", file=sys.stderr)
+        return 1
+    _print_report(compiled.report, None if args.all else 20)
+    print(f"conforms: 0 violations, {len(compiled.report.warnings)} warning(s)")
+    return 0
+
+
+def cmd_plans(args) -> int:
+    from .catalogue import load_catalogue
+    from .store import open_current
+
+    store = open_current(_settings(args).home)
+    query = load_catalogue()["plans"]
+    rows = list(store.query(query.sparql))
+    for row in rows:
+        period = f" ({row['period'].value})" if row["period"] is not None else ""
+        areas = int(row["priorityAreas"].value)
+        areas_text = f", {areas} priority areas" if areas else ""
+        print(f"{row['id'].value}{period}: {row['title'].value}\n"
+              f"    {row['objectives'].value} objectives{areas_text}, {row['actions'].value} actions"
+              f" — from {row['document'].value}")
+    if not rows:
+        print("the graph holds no plans")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .namespaces import PREFIXES
+    from .store import open_current
+
+    store = open_current(_settings(args).home)
+    data = store.serialize(args.format, prefixes=PREFIXES)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    target = Path(args.output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"wrote {target} ({len(data)} bytes, {args.format})", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="eqgraph",
+        description="Turn Merton's equality action plans into a validated RDF knowledge graph and query it.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    main.add_argument("--version", action="version", version=f"eqgraph {__version__}")
+    sub = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name, help_text, func, description=None):
+        p = sub.add_parser(name, help=help_text, description=description or help_text,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    def out_option(p):
+        p.add_argument("--out", metavar="DIR",
+                       help="directory that holds built graphs (default: $EQGRAPH_HOME or ./var)")
+
+    b = command("build", "read action plan documents, validate them and publish the graph", cmd_build,
+                "Read action plan documents (tab-separated text extracted from the PDFs), turn them into RDF,\n"
+                "check the result against the SHACL shapes and publish it as the current graph. Nothing is\n"
+                "written unless every document reads cleanly and no shape is violated; the previous graph\n"
+                "stays in place otherwise.\n\nexample: eqgraph build data/documents/*.txt --out var")
+    b.add_argument("files", nargs="*", metavar="FILE", help="documents to read (default: the built-in plans)")
+    out_option(b)
+    b.add_argument("--base", metavar="IRI", help="base IRI of the nodes (default: $EQGRAPH_BASE or "
+                                                  "https://w3id.org/eqgraph/id/)")
+    b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+    v = command("validate", "check documents against the SHACL shapes without writing anything", cmd_validate,
+                "Read the documents and run the SHACL shapes over the graph they make, printing Violations\n"
+                "and Warnings with the document lines they come from. Writes nothing.\n\n"
+                "example: eqgraph validate --all")
+    v.add_argument("files", nargs="*", metavar="FILE", help="documents to check (default: the built-in plans)")
+    v.add_argument("--base", metavar="IRI", help="base IRI of the nodes")
+    v.add_argument("--all", action="store_true", help="list every warning, not only the first 20")
+    v.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+    p = command("plans", "list the plans in the built graph", cmd_plans)
+    out_option(p)
+
+    e = command("export", "write the built graph as Turtle, N-Triples, JSON-LD or RDF/XML", cmd_export,
+                "Write the current graph in a standard RDF syntax, to a file (atomically) or stdout.\n\n"
+                "example: eqgraph export --format nt -o merton.nt")
+    e.add_argument("--format", choices=["turtle", "nt", "jsonld", "xml"], default="turtle",
+                   help="RDF syntax (default: turtle)")
+    e.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    out_option(e)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ValidationFailed as failed:
+        _print_report(failed.report)
+        print(f"eqgraph: {failed}; nothing was written", file=sys.stderr)
+        return failed.exit_code
+    except EqgraphError as error:
+        print(f"eqgraph: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("eqgraph: interrupted; the previous graph is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Who delivers an action: the Department/Division cell -> council units (W3C ORG).
+
+Cells name a department, a division, both ("Community and Housing – Public Health"), several
+("C&H CSF", "CS/ER", "Public Health & E&R") or every department ("All departments – Heads of Service").
+When a cell names a division and its own department, the department is context, not a second owner:
+the division is kept. Words that name nothing (e.g. "TBC", "Lead") are ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from ..namespaces import ORG
+from .vocabulary import Match, Vocabulary
+
+
+@dataclass(frozen=True)
+class OwnerLink:
+    unit: URIRef
+    words: str  # the words of the cell the unit was read from
+
+
+class OrganisationResolver:
+    def __init__(self, vocab: Graph):
+        self.units = set(vocab.subjects(RDF.type, ORG.OrganizationalUnit))
+        self.parent = {u: p for u in self.units for p in vocab.objects(u, ORG.subOrganizationOf)}
+        self.vocabulary = Vocabulary(vocab, self.units)
+
+    def resolve(self, cell: str) -> list[OwnerLink]:
+        matches: list[Match] = self.vocabulary.find(cell)
+        named = {m.concept for m in matches}
+        kept = [m for m in matches if not any(self.parent.get(other) == m.concept for other in named)]
+        return [OwnerLink(m.concept, m.words) for m in kept]

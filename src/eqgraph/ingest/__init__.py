@@ -1,0 +1,48 @@
+"""Ingest: action plan documents -> typed records (eqgraph.model) with provenance.
+
+`table` reads the page layer (furniture, headers, cells), `actionplan` the plan structure, `corrections`
+applies the curated fixes in data/corrections.yaml, `manifest` says which file is which plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Plan
+from .actionplan import parse_plan
+from .corrections import Corrections
+from .manifest import entry_for
+from .table import read_table
+
+
+def ingest_document(path: str | Path, corrections: Corrections | None = None) -> Plan:
+    """Read one document into a Plan; raises InputError naming the file and line on bad input."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    entry = entry_for(path)
+    table = read_table(path)
+    plan = parse_plan(path, table, entry.id)
+    data = path.read_bytes()
+    plan.sha256 = hashlib.sha256(data).hexdigest()
+    plan.line_count = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    plan.title = entry.title or plan.title
+    plan.period, plan.publisher, plan.source_url = entry.period, entry.publisher, entry.source_url
+    if corrections is not None:
+        corrections.apply(plan)
+    return plan
+
+
+def ingest_documents(paths, corrections: Corrections | None = None) -> list[Plan]:
+    plans = [ingest_document(p, corrections) for p in paths]
+    seen: dict[str, Plan] = {}
+    for plan in plans:
+        if plan.id in seen:
+            raise InputError(plan.document, f"plan id {plan.id!r} is also the id of {seen[plan.id].document}")
+        seen[plan.id] = plan
+    return plans
+
+
+__all__ = ["Corrections", "ingest_document", "ingest_documents"]

@@ -1,0 +1,135 @@
+"""Curated corrections (data/corrections.yaml): facts the extracted text garbles or loses.
+
+Each entry names its plan, what it changes and, in `source`, where in the document the evidence is.
+They are applied after parsing, recorded on the record they change (so the graph shows them), and an
+entry that no longer matches the document is an error rather than silently ignored.
+
+Kinds:
+  objective-title  the title of an objective, reconstructed from fragments or marked not in source
+  move-text        an item printed in the wrong row (text that overflowed into the next row's cell)
+  merged-cell      one cell spanning several rows, printed piecewise: every row gets the whole text
+  move-cells       cells printed in the wrong columns of one row
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+from ..model import TITLE_NOT_IN_SOURCE, TITLE_RECONSTRUCTED, Plan
+
+ITEM_FIELDS = ("statement", "key_activity", "measures", "update")
+LINE_FIELDS = ("strategy_text", "owner_text")
+KINDS = ("objective-title", "move-text", "merged-cell", "move-cells")
+
+
+class Corrections:
+    def __init__(self, entries: list[dict[str, Any]], path: Path):
+        self.entries = entries
+        self.path = path
+        for index, entry in enumerate(entries, start=1):
+            self._check(index, entry)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Corrections":
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise InputError(path, f"invalid YAML: {getattr(exc, 'problem', exc)}",
+                             mark.line + 1 if mark is not None else None)
+        entries = data.get("corrections") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise InputError(path, "expected a top-level 'corrections:' list")
+        return cls(entries, path)
+
+    def _fail(self, index: int, problem: str):
+        raise InputError(self.path, f"correction {index}: {problem}")
+
+    def _check(self, index: int, entry: dict[str, Any]) -> None:
+        if not isinstance(entry, dict):
+            self._fail(index, "each correction is a mapping")
+        for key in ("kind", "plan", "source"):
+            if not entry.get(key):
+                self._fail(index, f"missing '{key}'")
+        if entry["kind"] not in KINDS:
+            self._fail(index, f"unknown kind {entry['kind']!r} (known: {', '.join(KINDS)})")
+        fields = [entry.get("field")] if "field" in entry else []
+        fields += [m.get(k) for m in entry.get("moves", []) for k in ("from", "to")]
+        for name in fields:
+            if name not in ITEM_FIELDS + LINE_FIELDS:
+                self._fail(index, f"unknown field {name!r}")
+
+    def apply(self, plan: Plan) -> None:
+        for index, entry in enumerate(self.entries, start=1):
+            if entry["plan"] == plan.id:
+                getattr(self, "_" + entry["kind"].replace("-", "_"))(index, entry, plan)
+
+    # --- kinds --------------------------------------------------------------------------------------
+    def _action(self, index: int, plan: Plan, ref: str):
+        action = plan.action(str(ref))
+        if action is None:
+            self._fail(index, f"plan {plan.id} has no action {ref}")
+        return action
+
+    def _objective_title(self, index: int, entry: dict, plan: Plan) -> None:
+        objective = plan.objective(int(entry["objective"]))
+        if objective is None:
+            self._fail(index, f"plan {plan.id} has no objective {entry['objective']}")
+        status = entry.get("status", TITLE_RECONSTRUCTED)
+        if status not in (TITLE_RECONSTRUCTED, TITLE_NOT_IN_SOURCE):
+            self._fail(index, f"status must be {TITLE_RECONSTRUCTED} or {TITLE_NOT_IN_SOURCE}")
+        objective.title = entry.get("title") or f"Equality Objective {objective.number}"
+        objective.title_status = status
+        objective.notes.append(entry["source"].strip())
+
+    def _move_text(self, index: int, entry: dict, plan: Plan) -> None:
+        name, text = entry["field"], entry["text"]
+        source, target = self._action(index, plan, entry["from"]), self._action(index, plan, entry["to"])
+        items = getattr(source, name)
+        if not items or not items[0].startswith(text):
+            self._fail(index, f"{plan.id} {source.ref} {name} does not start with {text!r}")
+        rest = items[0][len(text):].strip()
+        setattr(source, name, ((rest,) if rest else ()) + items[1:])
+        existing = getattr(target, name)
+        setattr(target, name, existing[:-1] + (f"{existing[-1]} {text}",) if existing else (text,))
+        for action in (source, target):
+            action.notes.append(entry["source"].strip())
+
+    def _merged_cell(self, index: int, entry: dict, plan: Plan) -> None:
+        name = entry["field"]
+        actions = [self._action(index, plan, ref) for ref in entry["actions"]]
+        merged = tuple(item for action in actions for item in getattr(action, name))
+        # The pieces were split where a page or row ended: the second starts mid-sentence.
+        joined: list[str] = []
+        for action in actions:
+            for n, item in enumerate(getattr(action, name)):
+                if joined and n == 0 and item[:1].islower():
+                    joined[-1] = f"{joined[-1]} {item}"
+                else:
+                    joined.append(item)
+        for action in actions:
+            setattr(action, name, tuple(joined) if joined else merged)
+            action.notes.append(entry["source"].strip())
+
+    def _move_cells(self, index: int, entry: dict, plan: Plan) -> None:
+        action = self._action(index, plan, entry["action"])
+        for move in entry["moves"]:
+            source, target = move["from"], move["to"]
+            value = getattr(action, source)
+            items = (value,) if isinstance(value, str) and value else tuple(value or ())
+            current = getattr(action, target)
+            if target in LINE_FIELDS:
+                setattr(action, target, " ".join(((current,) if current else ()) + items))
+            else:
+                setattr(action, target, tuple(current) + items)
+            setattr(action, source, "" if source in LINE_FIELDS else ())
+        action.notes.append(entry["source"].strip())
+
+
+__all__ = ["Corrections", "replace"]

@@ -1,0 +1,66 @@
+"""RDF namespaces used across eqgraph, and the IRI scheme of the nodes it mints.
+
+Every minted IRI is `<base><kind>/<id>[/...]`, readable and stable across builds: the same document
+yields the same IRIs, so links from outside keep working.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+EQG = Namespace("https://w3id.org/eqgraph/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+PREFIXES = {
+    "eqg": str(EQG),
+    "org": str(ORG),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "dcat": str(DCAT),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+}
+
+
+class Iris:
+    """Mints IRIs under one base."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def _iri(self, *parts: str) -> URIRef:
+        return URIRef(self.base + "/".join(quote(p, safe="-._~") for p in parts))
+
+    def plan(self, plan_id: str) -> URIRef:
+        return self._iri("plan", plan_id)
+
+    def objective(self, plan_id: str, number: int) -> URIRef:
+        return self._iri("plan", plan_id, "objective", str(number))
+
+    def priority_area(self, plan_id: str, ref: str) -> URIRef:
+        return self._iri("plan", plan_id, "priority-area", ref)
+
+    def action(self, plan_id: str, ref: str) -> URIRef:
+        return self._iri("plan", plan_id, "action", ref)
+
+    def measure(self, plan_id: str, ref: str, position: int) -> URIRef:
+        return self._iri("plan", plan_id, "action", ref, "measure", str(position))
+
+    def update(self, plan_id: str, ref: str) -> URIRef:
+        return self._iri("plan", plan_id, "action", ref, "update")
+
+    def document(self, plan_id: str) -> URIRef:
+        return self._iri("document", plan_id)
+
+    def excerpt(self, plan_id: str, first: int, last: int) -> URIRef:
+        return self._iri("document", plan_id, f"lines-{first}-{last}")
+
+    def unit(self, slug: str) -> URIRef:
+        return self._iri("org", slug)

@@ -1,0 +1,116 @@
+"""Validate: an RDF graph against the SHACL shapes in shapes/, with pySHACL.
+
+The report names, for each result, the offending node, the document and lines it was derived from, the
+property path and the shape's message, so a failed build says where in which document to look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, RDF, RDFS
+
+from . import resources
+from .namespaces import EQG, PREFIXES, SH
+
+VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
+
+
+@dataclass(frozen=True)
+class Result:
+    severity: str
+    focus: str
+    path: str | None
+    message: str
+    value: str | None = None
+    source: str | None = None  # "file.txt lines 12–14"
+
+    def __str__(self) -> str:
+        where = f" [{self.source}]" if self.source else ""
+        path = f" {self.path}:" if self.path else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {self.focus}{where}{path} {self.message}{value}"
+
+
+@dataclass
+class Report:
+    results: list[Result] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == VIOLATION]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity != VIOLATION]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def extend(self, other: "Report") -> None:
+        self.results.extend(other.results)
+
+
+@cache
+def _shapes_cached(folder: str) -> Graph:
+    graph = Graph()
+    for path in sorted(Path(folder).glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def load_shapes(folder: Path | None = None) -> Graph:
+    return _shapes_cached(str(folder or resources.shapes_dir()))
+
+
+def _short(term: URIRef) -> str:
+    """A property IRI as a prefixed name (eqg:deliveredBy) when eqgraph knows its namespace."""
+    for prefix, namespace in PREFIXES.items():
+        if str(term).startswith(namespace):
+            return f"{prefix}:{str(term)[len(namespace):]}"
+    return str(term)
+
+
+def _source_of(data: Graph, node) -> str | None:
+    """Where the node was read from: its excerpt or document, or its action's (for a measure)."""
+    parents = [*data.subjects(EQG.hasPerformanceMeasure, node), *data.subjects(EQG.hasProgressUpdate, node)]
+    for candidate in [node, *parents]:
+        for source in data.objects(candidate, PROV.wasDerivedFrom):
+            label = data.value(source, RDFS.label)
+            if label:
+                return str(label)
+    return None
+
+
+def validate(data: Graph, shapes: Graph | None = None) -> Report:
+    """Run the shapes over `data`; returns every result, Violations and Warnings alike."""
+    _, results_graph, _ = shacl_validate(
+        data,
+        shacl_graph=shapes if shapes is not None else load_shapes(),
+        inference="none",
+        allow_warnings=True,
+        advanced=True,
+    )
+    report = Report()
+    for result in results_graph.subjects(RDF.type, SH.ValidationResult):
+        severity = str(results_graph.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        focus = results_graph.value(result, SH.focusNode)
+        path = results_graph.value(result, SH.resultPath)
+        value = results_graph.value(result, SH.value)
+        messages = [str(m) for m in results_graph.objects(result, SH.resultMessage)]
+        report.results.append(Result(
+            severity=severity,
+            focus=str(focus),
+            path=_short(path) if isinstance(path, URIRef) else None,
+            message="; ".join(messages) or "does not conform",
+            value=str(value) if value is not None and value != focus else None,
+            # A plan-wide constraint reports the plan as focus and the offending node as value.
+            source=_source_of(data, value) if isinstance(value, URIRef) else _source_of(data, focus),
+        ))
+    report.results.sort(key=lambda r: (r.severity != VIOLATION, r.focus, r.path or ""))
+    return report

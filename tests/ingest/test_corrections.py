@@ -1,0 +1,45 @@
+import pytest
+
+from eqgraph.errors import InputError
+from eqgraph.ingest import Corrections, ingest_document
+
+
+def test_text_printed_in_the_next_row_moves_back(plan2013):
+    assert plan2013.action("3.1.3").update[-1].endswith("driving experience, and work experience,")
+    assert plan2013.action("3.1.4").update[0].startswith("To arrange text message")
+    assert plan2013.action("3.1.3").notes
+
+
+def test_a_merged_cell_is_given_to_every_row_it_spans(plan2017):
+    first, second = plan2017.action("1.2"), plan2017.action("1.3")
+    assert first.update == second.update
+    assert any("achieved their silver award. benefited from training" in item for item in first.update)
+
+
+def test_shifted_cells_are_put_back(plan2017):
+    action = plan2017.action("1.10")
+    assert action.measures == ("% of council tax collection",)
+    assert action.strategy_text == ""
+    assert action.key_activity[0] == "Financial Inclusion/Welfare Reform"
+    assert action.key_activity[1].startswith("Continue with existing council tax support scheme")
+
+
+def test_a_stale_correction_stops_the_build(tmp_path):
+    from eqgraph import resources
+
+    corrections = Corrections([{
+        "kind": "move-text", "plan": "merton-2013-14", "field": "update", "from": "3.1.4", "to": "3.1.3",
+        "text": "no such words", "source": "test",
+    }], tmp_path / "corrections.yaml")
+    with pytest.raises(InputError, match="does not start with"):
+        ingest_document(resources.builtin_documents()[0], corrections)
+
+
+def test_a_malformed_corrections_file_is_refused(tmp_path):
+    path = tmp_path / "corrections.yaml"
+    path.write_text("corrections:\n  - kind: rename-everything\n    plan: x\n    source: y\n")
+    with pytest.raises(InputError, match="unknown kind"):
+        Corrections.load(path)
+    path.write_text("corrections: [\n")
+    with pytest.raises(InputError, match="invalid YAML"):
+        Corrections.load(path)

@@ -1,0 +1,121 @@
+"""The eqgraph command as a user meets it: output, exit codes, and what is (not) written."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eqgraph import resources
+from eqgraph.cli import main
+from eqgraph.store import current_release
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("cli-home")
+    assert main(["build", "--out", str(home), "--quiet"]) == 0
+    return home
+
+
+def test_build_prints_progress_and_a_summary(capsys, tmp_path):
+    code, out, err = run(capsys, "build", "--out", str(tmp_path))
+    assert code == 0
+    assert "merton-2013-14: 5 objectives, 29 priority areas, 87 actions" in out
+    assert "merton-2017-18: 6 objectives, 45 actions" in out
+    assert "eqgraph: ingest:" in err and "eqgraph: validate" not in out
+    assert "0 violation(s)" in err
+
+
+def test_plans_lists_what_was_built(capsys, home):
+    code, out, _ = run(capsys, "plans", "--out", str(home))
+    assert code == 0
+    assert "merton-2013-14 (2013/14)" in out and "5 objectives, 29 priority areas, 87 actions" in out
+    assert "merton-2017-18 (2017/18)" in out and "6 objectives, 45 actions" in out
+
+
+def test_validate_writes_nothing_and_reports_warnings(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "validate", "--all", "--quiet")
+    assert code == 0 and "conforms: 0 violations, 6 warning(s)" in out
+    assert "no measurable target" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_formats(capsys, home, tmp_path):
+    for fmt, marker in [("turtle", b"@prefix eqg:"), ("nt", b"<https://w3id.org/eqgraph/id/"),
+                        ("jsonld", b'"@id"'), ("xml", b"<rdf:RDF")]:
+        target = tmp_path / f"graph.{fmt}"
+        code, _, err = run(capsys, "export", "--out", str(home), "--format", fmt, "-o", str(target))
+        assert code == 0, err
+        assert marker in target.read_bytes()[:4000]
+
+
+@pytest.mark.skipif(not shutil.which("rapper") and not os.environ.get("CI"),
+                    reason="rapper (raptor2-utils) not installed; `make test` installs it")
+def test_exported_turtle_parses_with_an_independent_parser(capsys, home, tmp_path):
+    from rdflib import Graph
+
+    target = tmp_path / "graph.ttl"
+    assert run(capsys, "export", "--out", str(home), "-o", str(target))[0] == 0
+    done = subprocess.run(["rapper", "-i", "turtle", "-c", str(target)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    triples = len(Graph().parse(target))
+    assert f"returned {triples} triples" in done.stderr
+
+
+def test_bad_input_fails_with_one_line_and_leaves_the_previous_graph(capsys, tmp_path):
+    assert main(["build", "--out", str(tmp_path), "--quiet"]) == 0
+    before = current_release(tmp_path)
+    source = resources.builtin_documents()[0].read_text(encoding="utf-8")
+    cases = {
+        "empty.txt": b"",
+        "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00",
+        "letter.txt": b"Dear resident,\nthe bins will be collected on Tuesday.\n",
+        "cut.txt": source[: source.index("Mini survey issued to the")].encode(),
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        code, out, err = run(capsys, "build", str(path), "--out", str(tmp_path))
+        assert code == 2, (name, err)
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"eqgraph: error: {path}"), (name, err)
+        assert current_release(tmp_path) == before
+    assert len(list((tmp_path / "releases").iterdir())) == 1
+
+
+def test_validation_failure_exits_1_and_writes_nothing(capsys, tmp_path, monkeypatch):
+    # An owner cell that names no unit: the document parses, but the graph violates the shapes.
+    source = resources.builtin_documents()[1].read_text(encoding="utf-8")
+    path = tmp_path / "unowned.txt"
+    path.write_text(source.replace("\tCS Lead\t", "\tThe Mayor\t"), encoding="utf-8")
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"))
+    assert code == 1
+    assert "Violation: https://w3id.org/eqgraph/id/plan/unowned/action/5.2 [unowned.txt, line 96]" in err
+    assert "nothing was written" in err
+    assert not (tmp_path / "home" / "current").exists()
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["export", "--format", "pdf"])
+    assert caught.value.code == 2
+
+
+def test_console_script_help_explains_itself():
+    exe = Path(sys.executable).with_name("eqgraph")
+    done = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
+    assert done.returncode == 0
+    for word in ("build", "validate", "plans", "export", "exit codes"):
+        assert word in done.stdout
+    done = subprocess.run([str(exe), "plans", "--out", "/nonexistent/eqgraph-home"], capture_output=True, text=True)
+    assert done.returncode == 2 and "run `eqgraph build` first" in done.stderr
