@@ -6,14 +6,16 @@ source excerpt (document and line span), so any fact can be traced back to the t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import resources
-from .extract.organisation import OwnerLink
+from .extract import Continuity, NewConcept, PlanExtraction
+from .extract.links import Link
+from .extract.status import Status
 from .model import TITLE_FROM_SOURCE, TITLE_NOT_IN_SOURCE, Action, Objective, Plan, PriorityArea, SourceSpan
 from .namespaces import EQG, PREFIXES, Iris
 
@@ -21,6 +23,10 @@ TITLE_STATUS = {
     TITLE_FROM_SOURCE: EQG.TitleFromSource,
     TITLE_NOT_IN_SOURCE: EQG.TitleNotInSource,
     "reconstructed": EQG.TitleReconstructed,
+}
+STATUS = {
+    "completed": EQG.Completed, "on-track": EQG.OnTrack, "in-progress": EQG.InProgress,
+    "not-met": EQG.NotMet, "not-started": EQG.NotStarted, "unclear": EQG.StatusUnclear,
 }
 COUNCIL_SLUG = "merton-council"
 
@@ -125,7 +131,7 @@ class PlanBuilder:
         g.add((node, EQG.inPlan, self.plan_iri))
         g.add((node, PROV.wasDerivedFrom, self.excerpt(area.span)))
 
-    def action(self, action: Action, owners: list[OwnerLink]) -> None:
+    def action(self, action: Action, links: list[Link], status: Status | None) -> None:
         g, plan_id = self.g, self.plan.id
         node = self.iris.action(plan_id, action.ref)
         g.add((node, RDF.type, EQG.Action))
@@ -154,8 +160,11 @@ class PlanBuilder:
         if action.strategy_text:
             g.add((node, EQG.strategyText, _text(action.strategy_text)))
         g.add((node, EQG.ownerText, _text(action.owner_text)))
-        for link in owners:
-            g.add((node, EQG.deliveredBy, link.unit))
+        self.links(node, action, links)
+        if status is not None:
+            g.add((node, EQG.progressStatus, STATUS[status.status]))
+            if status.phrase:
+                g.add((node, EQG.statusPhrase, _text(status.phrase)))
         if action.ref_inferred:
             g.add((node, EQG.refInferred, Literal(True)))
         for note in action.notes:
@@ -163,7 +172,23 @@ class PlanBuilder:
         g.add((node, PROV.wasDerivedFrom, self.excerpt(action.span)))
 
 
-def plan_graph(plan: Plan, owners: Mapping[str, list[OwnerLink]], iris: Iris) -> Graph:
+    def links(self, node: URIRef, action: Action, links: list[Link]) -> None:
+        """Each link, and next to it the evidence: which field, which words (RDF reification)."""
+        g = self.g
+        for n, link in enumerate(links, start=1):
+            predicate = EQG[link.predicate]
+            g.add((node, predicate, link.target))
+            evidence = self.iris.evidence(self.plan.id, action.ref, n)
+            g.add((node, EQG.hasEvidence, evidence))
+            g.add((evidence, RDF.type, EQG.LinkEvidence))
+            g.add((evidence, RDF.subject, node))
+            g.add((evidence, RDF.predicate, predicate))
+            g.add((evidence, RDF.object, link.target))
+            g.add((evidence, EQG.sourceField, _text(link.field)))
+            g.add((evidence, EQG.matchedText, _text(link.words)))
+
+
+def plan_graph(plan: Plan, extraction: PlanExtraction, iris: Iris) -> Graph:
     """The triples of one plan (its document, objectives, priority areas, actions)."""
     graph = new_graph()
     builder = PlanBuilder(graph, plan, iris)
@@ -174,8 +199,33 @@ def plan_graph(plan: Plan, owners: Mapping[str, list[OwnerLink]], iris: Iris) ->
     for area in plan.priority_areas:
         builder.priority_area(area)
     for action in plan.actions:
-        builder.action(action, owners.get(action.ref, []))
+        builder.action(action, extraction.links.get(action.ref, []), extraction.statuses.get(action.ref))
     return graph
 
 
-__all__ = ["load_ontology", "load_vocabularies", "new_graph", "plan_graph"]
+def shared_graph(new_concepts: Iterable[NewConcept], continuities: Iterable[Continuity], iris: Iris) -> Graph:
+    """What spans plans: entities minted from the text, and continuity links between plans."""
+    g = new_graph()
+    for concept in new_concepts:
+        g.add((concept.iri, RDF.type, EQG[concept.rdf_type]))
+        g.add((concept.iri, RDF.type, SKOS.Concept))
+        g.add((concept.iri, SKOS.prefLabel, Literal(concept.label, lang="en")))
+        g.add((concept.iri, EQG.curated, Literal(False)))
+        g.add((concept.iri, RDFS.comment, _text(concept.note)))
+    for c in continuities:
+        earlier, later = iris.action(c.earlier_plan, c.earlier), iris.action(c.later_plan, c.later)
+        node = iris.continuity(c.earlier_plan, c.earlier, c.later_plan, c.later)
+        g.add((later, EQG.carriesOn, earlier))
+        g.add((node, RDF.type, EQG.Continuity))
+        g.add((node, EQG.earlierAction, earlier))
+        g.add((node, EQG.laterAction, later))
+        g.add((node, EQG.score, Literal(f"{c.score:.3f}", datatype=XSD.decimal)))
+        g.add((node, EQG.evidence, _text(c.evidence)))
+        for term in c.shared_terms:
+            g.add((node, EQG.sharedTerm, _text(term)))
+        for entity in c.shared_entities:
+            g.add((node, EQG.sharedEntity, entity))
+    return g
+
+
+__all__ = ["load_ontology", "load_vocabularies", "new_graph", "plan_graph", "shared_graph"]

@@ -64,3 +64,12 @@ class Iris:
 
     def unit(self, slug: str) -> URIRef:
         return self._iri("org", slug)
+
+    def strategy(self, slug: str) -> URIRef:
+        return self._iri("strategy", slug)
+
+    def evidence(self, plan_id: str, ref: str, n: int) -> URIRef:
+        return self._iri("plan", plan_id, "action", ref, "link", str(n))
+
+    def continuity(self, earlier_plan: str, earlier: str, later_plan: str, later: str) -> URIRef:
+        return self._iri("continuity", f"{earlier_plan}_{earlier}_{later_plan}_{later}")

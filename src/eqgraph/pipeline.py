@@ -16,10 +16,10 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import __version__, resources
-from .build import load_ontology, load_vocabularies, new_graph, plan_graph
+from .build import load_ontology, load_vocabularies, new_graph, plan_graph, shared_graph
 from .config import Settings
 from .errors import ValidationFailed
-from .extract.organisation import OrganisationResolver
+from .extract import Extractor
 from .ingest import Corrections, ingest_documents
 from .model import Plan
 from .namespaces import Iris
@@ -70,20 +70,26 @@ def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress 
 
     iris = Iris(settings.base)
     vocab = load_vocabularies(settings.base)
-    resolver = OrganisationResolver(vocab)
+    extractor = Extractor(vocab, iris)
     shapes = load_shapes()
+    clock.lap("load")
+    extractions = {plan.id: extractor.plan(plan) for plan in plans}
+    continuities = extractor.continuity(plans, extractions)
+    shared = shared_graph(extractor.new_concepts, continuities, iris)
+    ontology = load_ontology()
+    context = ontology + vocab + shared  # what every plan's links and values may point to
+    clock.lap("extract")
+    progress(f"extract: {sum(len(l) for e in extractions.values() for l in e.links.values())} links, "
+             f"{len(continuities)} continuity pairs ({clock.timings['extract']:.2f}s)")
+
     graph = new_graph()
-    graph += load_ontology()
-    graph += vocab
+    graph += context
     report = Report()
     seen: set = set()
-    clock.lap("load")
     for index, plan in enumerate(plans, start=1):
-        owners = {a.ref: resolver.resolve(a.owner_text) for a in plan.actions}
-        clock.lap("extract")
-        triples = plan_graph(plan, owners, iris)
+        triples = plan_graph(plan, extractions[plan.id], iris)
         clock.lap("build")
-        for result in validate(triples + vocab, shapes).results:
+        for result in validate(triples + context, shapes).results:
             if result not in seen:  # vocabulary results recur for every plan
                 seen.add(result)
                 report.results.append(result)

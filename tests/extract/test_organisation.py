@@ -11,7 +11,7 @@ def resolver():
 
 
 def slugs(resolver, cell):
-    return [str(link.unit).rsplit("/", 1)[1] for link in resolver.resolve(cell)]
+    return [str(m.concept).rsplit("/", 1)[1] for m in resolver.resolve(cell)]
 
 
 @pytest.mark.parametrize("cell, expected", [
@@ -52,5 +52,5 @@ def test_every_action_of_both_plans_has_an_owner(resolver, plans):
 
 
 def test_resolution_keeps_the_words_it_read(resolver):
-    (link,) = resolver.resolve("Community and Housing – Libraries and Heritage Services")
-    assert link.words == "libraries and heritage services"
+    (match,) = resolver.resolve("Community and Housing – Libraries and Heritage Services")
+    assert match.words == "libraries and heritage services"

@@ -1,5 +1,83 @@
-"""Extract: records -> entities and links (which units deliver an action, ...).
+"""Extract: records -> entities and links, each with the evidence it was read from.
 
-Each extractor reads a curated vocabulary (Turtle under data/vocab) and plain records from ingest, and
-returns links with the evidence they were derived from, so a reader can check every link.
+`Extractor` runs every extractor over a plan: who delivers each action (`organisation`), the partners,
+communities, strategies and council units it names (`concepts`, `strategies`), its progress status
+(`status`); then `continuity` links actions of consecutive plans that carry on the same commitment.
+All names are matched with one lexicon of every curated vocabulary (data/vocab), so the longest name
+wins across vocabularies. Extraction reads only records and vocabularies.
 """
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from ..model import Plan
+from ..namespaces import EQG, ORG, Iris
+from .concepts import ConceptLinker
+from .continuity import Continuity, continuity, plan_sequence
+from .links import Link, NewConcept
+from .organisation import OrganisationResolver
+from .status import Status, progress_status
+from .strategies import StrategyCellReader
+from .vocabulary import Vocabulary
+
+CELL_ONLY_KINDS = (EQG.Programme, EQG.Standard, EQG.Report)
+CLASSES = {"unit": ORG.OrganizationalUnit, "partner": EQG.Partner, "community": EQG.Community,
+           "strategy": EQG.StrategyOrPlan}
+
+
+@dataclass
+class PlanExtraction:
+    links: dict[str, list[Link]] = field(default_factory=dict)  # by action ref
+    statuses: dict[str, Status] = field(default_factory=dict)
+
+
+class Extractor:
+    def __init__(self, vocab: Graph, iris: Iris):
+        members = {name: set(vocab.subjects(RDF.type, cls)) for name, cls in CLASSES.items()}
+        members["cell-only"] = {s for kind in CELL_ONLY_KINDS for s in vocab.subjects(EQG.kind, kind)}
+        lexicon = Vocabulary(vocab, set().union(*members.values()))
+        self.owners = OrganisationResolver(vocab)
+        concerns: dict = {}
+        for subject, community in vocab.subject_objects(EQG.concernsCommunity):
+            concerns.setdefault(subject, set()).add(community)
+        self.concepts = ConceptLinker(lexicon, members, self.owners.parent, concerns)
+        self.strategy_cells = StrategyCellReader(lexicon, members["strategy"], iris)
+        self.units = members["unit"]
+        self.lexicon = lexicon
+
+    def plan(self, plan: Plan) -> PlanExtraction:
+        result = PlanExtraction()
+        for action in plan.actions:
+            owners = self.owners.links(action)
+            cell = self.strategy_cells.links(action)
+            # Units printed in the strategy cell (e.g. "Busines s Improvement") are read like text units.
+            links = [*owners, *cell, *self.concepts.links(action, owners)]
+            result.links[action.ref] = _dedupe(links)
+            result.statuses[action.ref] = progress_status(action.update)
+        return result
+
+    @property
+    def new_concepts(self) -> list[NewConcept]:
+        return list(self.strategy_cells.new.values())
+
+    @staticmethod
+    def continuity(plans: Sequence[Plan], extractions: dict[str, PlanExtraction]) -> list[Continuity]:
+        links = {(plan_id, ref): found for plan_id, e in extractions.items() for ref, found in e.links.items()}
+        return [pair for earlier, later in plan_sequence(plans) for pair in continuity(earlier, later, links)]
+
+
+def _dedupe(links: list[Link]) -> list[Link]:
+    seen, kept = set(), []
+    for link in links:
+        if (link.predicate, link.target) not in seen:
+            seen.add((link.predicate, link.target))
+            kept.append(link)
+    return kept
+
+
+__all__ = ["Continuity", "Extractor", "Link", "NewConcept", "PlanExtraction", "Status"]

@@ -8,19 +8,13 @@ the division is kept. Words that name nothing (e.g. "TBC", "Lead") are ignored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF
 
+from ..model import Action
 from ..namespaces import ORG
+from .links import OWNER_CELL, Link
 from .vocabulary import Match, Vocabulary
-
-
-@dataclass(frozen=True)
-class OwnerLink:
-    unit: URIRef
-    words: str  # the words of the cell the unit was read from
 
 
 class OrganisationResolver:
@@ -29,8 +23,11 @@ class OrganisationResolver:
         self.parent = {u: p for u in self.units for p in vocab.objects(u, ORG.subOrganizationOf)}
         self.vocabulary = Vocabulary(vocab, self.units)
 
-    def resolve(self, cell: str) -> list[OwnerLink]:
-        matches: list[Match] = self.vocabulary.find(cell)
+    def resolve(self, cell: str) -> list[Match]:
+        matches = self.vocabulary.find(cell)
         named = {m.concept for m in matches}
-        kept = [m for m in matches if not any(self.parent.get(other) == m.concept for other in named)]
-        return [OwnerLink(m.concept, m.words) for m in kept]
+        return [m for m in matches if not any(self.parent.get(other) == m.concept for other in named)]
+
+    def links(self, action: Action) -> list[Link]:
+        return [Link(action.ref, "deliveredBy", m.concept, OWNER_CELL, m.words)
+                for m in self.resolve(action.owner_text)]

@@ -1,9 +1,15 @@
-"""Label matching against a SKOS-style vocabulary.
+"""Label matching against SKOS-style vocabularies.
 
 Labels (skos:prefLabel, skos:altLabel) match case- and punctuation-insensitively as whole words;
 abbreviations (eqg:abbreviation) match case-sensitively as whole words, so "CS" never matches inside
-"CSF". Longer labels win over shorter ones they overlap, so "Adult Social Care Commissioning" is not also
-read as "Commissioning".
+"CSF". skos:hiddenLabel holds synonyms people type when searching ("over 50s") that are not used to
+read documents: they are matched only when `hidden=True`.
+
+All concepts of all vocabularies are matched together, left to right, the longest match at each
+position claiming its words: "Homelessness Strategy" is a strategy, not also the community "homeless
+people"; "BAME Voice" is a partner, not also the community "BAME"; "Older People's Housing Forum" is a
+partner. Callers then keep the matches of the class they want. One compiled regular expression per
+vocabulary makes a match one pass over the text.
 """
 
 from __future__ import annotations
@@ -16,57 +22,112 @@ from rdflib.namespace import SKOS
 
 from ..namespaces import EQG
 
+_SENTENCE_END = re.compile(r"[.;:!?](?=\s|$)")
+
 
 def normalise(text: str) -> str:
-    text = text.lower().replace("&", " and ").replace("’", "'")
-    text = re.sub(r"[^a-z0-9']+", " ", text)
-    return f" {' '.join(text.split())} "
+    """Lower case, "&" as "and", punctuation as spaces; a sentence end becomes a "|" token so that no
+    label matches across it ("... for East Merton. Partnership work ..." names no Merton Partnership)."""
+    return _normalise_mapped(text)[0]
+
+
+def _normalise_mapped(text: str) -> tuple[str, list[int]]:
+    """normalise(text), and for each character of the result the index in `text` it came from."""
+    chars: list[str] = [" "]
+    where: list[int] = [0]
+    for i, ch in enumerate(text):
+        low = ch.lower()
+        if ch == "&":
+            piece = " and "
+        elif ch in "’‘'":
+            piece = "'"
+        elif low.isascii() and low.isalnum():
+            piece = low
+        elif ch in ".;:!?" and (i + 1 == len(text) or text[i + 1].isspace()):
+            piece = " | "
+        else:
+            piece = " "
+        for c in piece:
+            if c == " " and chars[-1] == " ":
+                continue
+            chars.append(c)
+            where.append(i)
+    if chars[-1] != " ":
+        chars.append(" ")
+        where.append(len(text))
+    return "".join(chars), where
 
 
 @dataclass(frozen=True)
 class Match:
+    """A concept found in a text, with the words that named it and where (character offsets)."""
+
     concept: URIRef
-    words: str  # the words of the text that matched, as printed
+    words: str
+    start: int = 0
+    end: int = 0
 
 
 class Vocabulary:
-    def __init__(self, graph: Graph, concepts: set[URIRef]):
-        labels: list[tuple[str, URIRef]] = []
-        abbreviations: list[tuple[str, URIRef]] = []
-        for concept in concepts:
-            for prop in (SKOS.prefLabel, SKOS.altLabel):
+    def __init__(self, graph: Graph, concepts: set[URIRef], hidden: bool = False):
+        self.graph = graph
+        self.concepts = set(concepts)
+        # A label may name several concepts ("the LGBT and Faith and Belief forums" names two).
+        self._by_label: dict[str, list[URIRef]] = {}
+        self._by_abbreviation: dict[str, list[URIRef]] = {}
+        label_properties = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel) if hidden else \
+            (SKOS.prefLabel, SKOS.altLabel)
+        for concept in sorted(concepts):
+            for prop in label_properties:
                 for label in graph.objects(concept, prop):
-                    labels.append((normalise(str(label)), concept))
+                    key = normalise(str(label)).strip()
+                    if key and concept not in self._by_label.get(key, []):
+                        self._by_label.setdefault(key, []).append(concept)
             for abbr in graph.objects(concept, EQG.abbreviation):
-                abbreviations.append((str(abbr), concept))
-        # Longest first, so that the longest label claims its words.
-        self._labels = sorted(set(labels), key=lambda lc: -len(lc[0]))
-        self._abbreviations = [
-            (re.compile(r"(?<![A-Za-z&])" + re.escape(a) + r"(?![A-Za-z&])"), a, c) for a, c in abbreviations
-        ]
+                self._by_abbreviation.setdefault(str(abbr), []).append(concept)
+        labels = sorted(self._by_label, key=lambda k: (-len(k), k))
+        self._labels = re.compile(r"(?<= )(?:" + "|".join(map(re.escape, labels)) + r")(?= )") if labels else None
+        abbreviations = sorted(self._by_abbreviation, key=lambda k: (-len(k), k))
+        self._abbreviations = re.compile(
+            r"(?<![A-Za-z0-9&])(?:" + "|".join(map(re.escape, abbreviations)) + r")(?![A-Za-z0-9&])"
+        ) if abbreviations else None
+
+    def matches(self, text: str) -> list[Match]:
+        """Every concept occurrence, non-overlapping (longest first at each position), in text order."""
+        candidates: list[tuple[int, int, list[URIRef], str]] = []
+        if self._labels is not None:
+            norm, where = _normalise_mapped(text)
+            for m in self._labels.finditer(norm):
+                start, end = where[m.start()], where[m.end() - 1] + 1
+                candidates.append((start, end, self._by_label[m.group()], m.group()))
+        if self._abbreviations is not None:
+            for m in self._abbreviations.finditer(text):
+                candidates.append((m.start(), m.end(), self._by_abbreviation[m.group()], m.group()))
+        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        taken_until = -1
+        result: list[Match] = []
+        for start, end, concepts, words in candidates:
+            if start < taken_until:
+                continue
+            taken_until = end
+            result.extend(Match(c, words, start, end) for c in concepts)
+        return result
 
     def find(self, text: str) -> list[Match]:
-        """Concepts named in the text, in order of appearance."""
-        found: list[tuple[int, Match]] = []
-        norm = normalise(text)
-        taken = [False] * len(norm)
-        for label, concept in self._labels:
-            start = norm.find(label)
-            while start >= 0:
-                end = start + len(label)
-                if not any(taken[start + 1:end - 1]):
-                    for i in range(start + 1, end - 1):
-                        taken[i] = True
-                    found.append((start, Match(concept, label.strip())))
-                start = norm.find(label, end - 1)
-        for pattern, abbr, concept in self._abbreviations:
-            for m in pattern.finditer(text):
-                found.append((len(norm) * m.start() // max(len(text), 1), Match(concept, abbr)))
-        found.sort(key=lambda pm: pm[0])
+        """Concepts named in the text, each once, in order of first appearance."""
         seen: set[URIRef] = set()
         result = []
-        for _, match in found:
+        for match in self.matches(text):
             if match.concept not in seen:
                 seen.add(match.concept)
                 result.append(match)
         return result
+
+    def residue(self, text: str) -> str:
+        """The words of `text` that no label or abbreviation covers (normalised)."""
+        kept, last = [], 0
+        for match in self.matches(text):
+            kept.append(text[last:match.start])
+            last = max(last, match.end)
+        kept.append(text[last:])
+        return " ".join(normalise(" ".join(kept)).replace("|", " ").split())

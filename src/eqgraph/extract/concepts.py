@@ -1,0 +1,118 @@
+"""Partners, communities and strategies an action names, read from its fields with one lexicon.
+
+Which field a name appears in decides what the link means:
+
+* partners — `eqg:worksWith` from any field: the update is often where a partner is named
+  ("in partnership with the Metropolitan Police Service (MPS) and MOPAC").
+* communities — `eqg:targetsCommunity` from what the action commits to (statement, key activity,
+  measures); a group named only in the progress update is `eqg:mentionsCommunity` (ethnicity data in
+  an update does not make the action one aimed at that group).
+* strategies — `eqg:servesStrategy` from the commitment fields (and the Key strategy/Plan cell, see
+  `strategies.py`); `eqg:mentionsStrategy` when named only in the update. Programmes, standards and
+  reports named in prose (the NHS Health Check programme, Customer Service Excellence) are not read as
+  strategies there; they count only when the Key strategy/Plan cell names them.
+* a partner that represents a community (BAME Voice), or a strategy named for one (Gypsy and
+  Traveller Strategy), named in the commitment fields or the strategy cell — `eqg:targetsCommunity`
+  of that community (`eqg:concernsCommunity` in the vocabularies), the name as evidence.
+* council units named in the text — `eqg:deliveredBy` when the owner cell names only departments and
+  the unit belongs to one of them ("Housing – prevention of homelessness" under C&H; "HR will monitor
+  ..." under CS; "Customer Contact strategy/Business Improvement" in the strategy cell): the cell gives
+  the department, the text the division that does the work. The unit must be named as a name (with a
+  capital), and a one-word name opening a sentence only as a heading ("Housing – ..."), so prose such
+  as "commissioning activity" or "Commissioning the Great Weight Debate" is not read as a unit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from collections.abc import Iterable
+
+from rdflib import URIRef
+
+from ..model import Action
+from .links import COMMITMENT_FIELDS, OWNER_CELL, STRATEGY_CELL, TEXT_FIELDS, UPDATE, Link, field_texts
+from .vocabulary import Match, Vocabulary
+
+
+class ConceptLinker:
+    def __init__(self, lexicon: Vocabulary, members: dict[str, set[URIRef]], parents: dict[URIRef, URIRef],
+                 concerns: dict[URIRef, set[URIRef]]):
+        self.lexicon = lexicon
+        self.concerns = concerns  # partner or strategy -> the communities it represents or is named for
+        self.cell_only = members.get("cell-only", set())
+        self.partners = members["partner"]
+        self.communities = members["community"]
+        self.strategies = members["strategy"]
+        self.units = members["unit"]
+        self.parents = parents
+
+    def _department_of(self, unit: URIRef) -> URIRef:
+        while unit in self.parents and self.parents[unit] in self.units:
+            unit = self.parents[unit]
+        return unit
+
+    def links(self, action: Action, owners: Iterable[Link]) -> list[Link]:
+        found: list[Link] = []
+        owner_units = {link.target for link in owners}
+        departments_only = all(self._department_of(u) == u for u in owner_units)
+        owner_departments = {self._department_of(u) for u in owner_units} if departments_only else set()
+        for field, text in field_texts(action, TEXT_FIELDS):
+            commitment = field in COMMITMENT_FIELDS
+            for match in self.lexicon.find(text):
+                if field == STRATEGY_CELL and match.concept not in self.units:
+                    # The cell's strategies are linked by StrategyCellReader; here only what they concern.
+                    for community in sorted(self.concerns.get(match.concept, ())):
+                        found.append(Link(action.ref, "targetsCommunity", community, field, match.words))
+                    continue
+                if match.concept in self.units and not _named_as_unit(text, match):
+                    continue
+                found.extend(self._link(action, field, commitment, match, owner_units, owner_departments))
+        return _first_per_target(found)
+
+    def _link(self, action, field, commitment, match: Match, owner_units, owner_departments) -> Iterable[Link]:
+        concept = match.concept
+        if concept in self.partners:
+            yield Link(action.ref, "worksWith", concept, field, match.words)
+        if concept in self.communities:
+            yield Link(action.ref, "targetsCommunity" if commitment else "mentionsCommunity", concept, field,
+                       match.words)
+        if commitment or field == STRATEGY_CELL:
+            for community in sorted(self.concerns.get(concept, ())):
+                yield Link(action.ref, "targetsCommunity", community, field, match.words)
+        if concept in self.strategies and concept not in self.cell_only:
+            yield Link(action.ref, "servesStrategy" if commitment else "mentionsStrategy", concept, field,
+                       match.words)
+        if (concept in self.units and concept not in owner_units and concept not in owner_departments
+                and self._department_of(concept) in owner_departments):
+            yield Link(action.ref, "deliveredBy", concept, field, match.words)
+
+
+_HEADING = re.compile(r"^\s*[–—:-]")
+
+
+def _named_as_unit(text: str, match: Match) -> bool:
+    words = text[match.start:match.end]
+    if not any(c.isupper() for c in words):
+        return False
+    opens_sentence = not text[:match.start].strip() or text[:match.start].rstrip()[-1:] in ".•-–"
+    if opens_sentence and " " not in words.strip():
+        return bool(_HEADING.match(text[match.end:]))
+    return True
+
+
+def _first_per_target(links: list[Link]) -> list[Link]:
+    """One link per target: the strongest reading wins (a community both targeted and mentioned is
+    targeted), then the first field that names it is the evidence shown."""
+    strength = {"targetsCommunity": 0, "servesStrategy": 0, "mentionsCommunity": 1, "mentionsStrategy": 1}
+    kept: dict[tuple[str, URIRef], Link] = {}
+    for link in sorted(links, key=lambda l: strength.get(l.predicate, 0)):
+        family = "mentions" if link.predicate.startswith(("mentions", "targets", "serves")) else link.predicate
+        family = {"targetsCommunity": "community", "mentionsCommunity": "community",
+                  "servesStrategy": "strategy", "mentionsStrategy": "strategy"}.get(link.predicate, family)
+        kept.setdefault((family, link.target), link)
+    order = {id(l): i for i, l in enumerate(links)}
+    return sorted(kept.values(), key=lambda l: order[id(l)])
+
+
+__all__ = ["ConceptLinker", "OWNER_CELL", "UPDATE"]

@@ -1,0 +1,94 @@
+"""Progress status of an action, read from its update text, with the phrase that justifies it.
+
+Transparent rules rather than a model: cue phrases per status, and a precedence that reads an update
+the way a policy officer would — a missed target or delay outweighs everything; "on target" / "well
+placed to meet" means on track; completion cues alongside work still under way mean in progress; only
+completion cues mean completed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+COMPLETED, ON_TRACK, IN_PROGRESS, NOT_MET, NOT_STARTED, UNCLEAR = (
+    "completed", "on-track", "in-progress", "not-met", "not-started", "unclear")
+STATUSES = (COMPLETED, ON_TRACK, IN_PROGRESS, NOT_MET, NOT_STARTED, UNCLEAR)
+
+_CUES: dict[str, list[str]] = {
+    NOT_MET: [
+        r"\bnot (?:been )?(?:achieved|met)\b", r"\bwas not achieved\b", r"\bdelay(?:ed|s)?\b",
+        r"\bbehind (?:target|schedule)\b", r"\bnot willing\b", r"\bunfortunately\b", r"\bbeen limited\b",
+        r"\bmissed\b", r"\bno outputs\b", r"\bcommenced late\b", r"\bbelow (?:the )?target\b(?! set)",
+        r"\bsmall increase\b.*\badmissions\b",
+    ],
+    ON_TRACK: [
+        r"\bon (?:target|track|course)\b", r"\bwell placed to meet\b", r"\bas planned\b",
+        r"\blikely to end the year at below target set\b", r"\bwill have been exceeded\b",
+        r"\b(?:demonstrable|significant) (?:improvement|shift)\b", r"\babove (?:the )?national\b",
+        r"\bsignificantly (?:above|better)\b", r"\bgood or better\b", r"\banticipated drop\b",
+        r"\bpercentage point increase\b", r"\bas required\b", r"\bin all cases\b", r"\bexceeds\b",
+        r"\bhas improved\b", r"\bimproved (?:the|levels|take-?up)\b",
+    ],
+    NOT_STARTED: [
+        r"\bnot yet (?:started|begun)\b", r"\byet to (?:start|begin|be (?:completed|established|arranged))\b",
+        r"\bto be (?:established|organised|arranged|collated|agreed)\b", r"\bneed to establish\b",
+        r"\bwill be established\b", r"\bis to be\b",
+    ],
+    COMPLETED: [
+        r"\bcompleted\b", r"\bachieved\b", r"\bhas been (?:met|achieved|developed|produced|appointed|launched|"
+        r"implemented|agreed|analysed|reviewed|set up|built|compiled|published|embedded|trained|represented|"
+        r"formed|given|undertaken)\b",
+        r"\bhave been (?:trained|recruited|approved|held|delivered|reviewed|created|made|embedded|hosted|agreed|"
+        r"analysed|undertaken)\b", r"\bhave taken place\b", r"\bhas undertaken\b", r"\blaunched\b",
+        r"\bin place\b", r"\bdelivered\b", r"\bwere held\b", r"\bwas (?:presented|completed|held|set up)\b",
+        r"\bis step free\b", r"\bhave hosted\b", r"\bhas now been\b", r"\bmet\b(?! with)", r"\bare held\b",
+        r"\baccompanied by\b", r"\baccompanied the\b", r"\ball contracts include\b", r"\bare (?:dda )?compliant\b",
+        r"\bheld (?:autumn|spring|summer|winter|in)\b",
+    ],
+    IN_PROGRESS: [
+        r"\bunder ?way\b", r"\bon[- ]?going\b", r"\bin progress\b",
+        r"\b(?:being|are being|is being) (?:developed|undertaken|drafted|compiled|planned|finalised|processed|"
+        r"explored|built|reviewed|established|approached|implemented|taken forward|delivered|co-ordinated|set up|"
+        r"looked at|given)\b",
+        r"\bcontinu(?:e|es|ing)\b", r"\bprogress(?:ing|ed)\b", r"\bdeveloping\b", r"\bplanned\b",
+        r"\bscheduled\b", r"\bwill be\b", r"\bto be (?:completed|added|incorporated|updated)\b",
+        r"\bin (?:the )?process\b", r"\bcurrently\b", r"\bis finalising\b", r"\bworking (?:closely )?with\b",
+        r"\bmonitored\b", r"\bto take place\b", r"\bdue to (?:be|complete|take)\b", r"\binitial indications\b",
+        r"\bsubmitted\b", r"\bfocus(?:ing|sing) on\b", r"\bwill look\b", r"\breceives\b", r"\bpilot\b",
+        r"^commissioning\b", r"\bdiscuss(?:ed)? at\b", r"\bto discuss\b",
+    ],
+}
+_COMPILED = {status: [re.compile(c, re.IGNORECASE) for c in cues] for status, cues in _CUES.items()}
+_SENTENCE = re.compile(r"[^.;!?]+[.;!?]?")
+
+
+@dataclass(frozen=True)
+class Status:
+    status: str
+    phrase: str  # the words of the update that justify it ("" when unclear)
+
+
+def _first_cue(status: str, sentences: list[str]) -> str | None:
+    for sentence in sentences:
+        for cue in _COMPILED[status]:
+            if cue.search(sentence):
+                return sentence.strip()
+    return None
+
+
+def progress_status(update: tuple[str, ...]) -> Status:
+    sentences = [s for item in update for s in _SENTENCE.findall(item) if s.strip()]
+    if not sentences:
+        return Status(UNCLEAR, "")
+    hits = {status: _first_cue(status, sentences) for status in _COMPILED}
+    if hits[NOT_MET]:
+        return Status(NOT_MET, hits[NOT_MET])
+    if hits[ON_TRACK]:
+        return Status(ON_TRACK, hits[ON_TRACK])
+    if hits[COMPLETED] and (hits[IN_PROGRESS] or hits[NOT_STARTED]):
+        return Status(IN_PROGRESS, hits[IN_PROGRESS] or hits[NOT_STARTED])
+    for status in (COMPLETED, IN_PROGRESS, NOT_STARTED):
+        if hits[status]:
+            return Status(status, hits[status])
+    return Status(UNCLEAR, "")
