@@ -56,16 +56,21 @@ class Report:
         self.results.extend(other.results)
 
 
+SHAPE_FILES = {"plan": "plan-shapes.ttl", "vocabulary": "vocabulary-shapes.ttl"}
+
+
 @cache
-def _shapes_cached(folder: str) -> Graph:
+def _shapes_cached(folder: str, kind: str | None) -> Graph:
     graph = Graph()
-    for path in sorted(Path(folder).glob("*.ttl")):
-        graph.parse(path, format="turtle")
+    names = [SHAPE_FILES[kind]] if kind else sorted(p.name for p in Path(folder).glob("*.ttl"))
+    for name in names:
+        graph.parse(Path(folder) / name, format="turtle")
     return graph
 
 
-def load_shapes(folder: Path | None = None) -> Graph:
-    return _shapes_cached(str(folder or resources.shapes_dir()))
+def load_shapes(kind: str | None = None, folder: Path | None = None) -> Graph:
+    """The shapes for plans ("plan"), for the curated vocabularies ("vocabulary"), or all (None)."""
+    return _shapes_cached(str(folder or resources.shapes_dir()), kind)
 
 
 def _short(term: URIRef) -> str:
@@ -95,6 +100,7 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
         inference="none",
         allow_warnings=True,
         advanced=True,
+        inplace=True,  # no inference is run, so pySHACL need not copy the data graph first
     )
     report = Report()
     for result in results_graph.subjects(RDF.type, SH.ValidationResult):

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from ..model import Plan
 from ..namespaces import EQG, ORG, Iris
-from .concepts import ConceptLinker
+from .concepts import ConceptLinker, ThemeLinker
 from .continuity import Continuity, continuity, plan_sequence
 from .links import Link, NewConcept
 from .organisation import OrganisationResolver
@@ -39,14 +39,20 @@ class PlanExtraction:
 class Extractor:
     def __init__(self, vocab: Graph, iris: Iris):
         members = {name: set(vocab.subjects(RDF.type, cls)) for name, cls in CLASSES.items()}
-        members["cell-only"] = {s for kind in CELL_ONLY_KINDS for s in vocab.subjects(EQG.kind, kind)}
+        # Programmes, standards and reports count as strategies only in the Key strategy/Plan cell; in
+        # prose they are not matched at all, so they cannot claim a partner's name ("Veolia Re-start").
+        cell_only = {s for kind in CELL_ONLY_KINDS for s in vocab.subjects(EQG.kind, kind)}
+        members["strategy"] -= cell_only
         lexicon = Vocabulary(vocab, set().union(*members.values()))
+        cell_lexicon = Vocabulary(vocab, members["unit"] | members["strategy"] | cell_only)
         self.owners = OrganisationResolver(vocab)
         concerns: dict = {}
         for subject, community in vocab.subject_objects(EQG.concernsCommunity):
             concerns.setdefault(subject, set()).add(community)
-        self.concepts = ConceptLinker(lexicon, members, self.owners.parent, concerns)
-        self.strategy_cells = StrategyCellReader(lexicon, members["strategy"], iris)
+        publishers = {s: p for s, p in vocab.subject_objects(DCTERMS.publisher) if p in members["partner"]}
+        self.concepts = ConceptLinker(lexicon, members, self.owners.parent, concerns, publishers)
+        self.strategy_cells = StrategyCellReader(cell_lexicon, members["strategy"] | cell_only, iris, publishers)
+        self.themes = ThemeLinker(Vocabulary(vocab, set(vocab.subjects(RDF.type, EQG.Theme))))
         self.units = members["unit"]
         self.lexicon = lexicon
 
@@ -56,7 +62,7 @@ class Extractor:
             owners = self.owners.links(action)
             cell = self.strategy_cells.links(action)
             # Units printed in the strategy cell (e.g. "Busines s Improvement") are read like text units.
-            links = [*owners, *cell, *self.concepts.links(action, owners)]
+            links = [*owners, *cell, *self.concepts.links(action, owners), *self.themes.links(action)]
             result.links[action.ref] = _dedupe(links)
             result.statuses[action.ref] = progress_status(action.update)
         return result

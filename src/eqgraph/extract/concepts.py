@@ -11,6 +11,8 @@ Which field a name appears in decides what the link means:
   `strategies.py`); `eqg:mentionsStrategy` when named only in the update. Programmes, standards and
   reports named in prose (the NHS Health Check programme, Customer Service Excellence) are not read as
   strategies there; they count only when the Key strategy/Plan cell names them.
+* a strategy published by a partner ("MOPAC police and crime plan", the Electoral Commission's
+  performance standards) — `eqg:worksWith` that partner (`dcterms:publisher` in the vocabulary).
 * a partner that represents a community (BAME Voice), or a strategy named for one (Gypsy and
   Traveller Strategy), named in the commitment fields or the strategy cell — `eqg:targetsCommunity`
   of that community (`eqg:concernsCommunity` in the vocabularies), the name as evidence.
@@ -37,10 +39,10 @@ from .vocabulary import Match, Vocabulary
 
 class ConceptLinker:
     def __init__(self, lexicon: Vocabulary, members: dict[str, set[URIRef]], parents: dict[URIRef, URIRef],
-                 concerns: dict[URIRef, set[URIRef]]):
+                 concerns: dict[URIRef, set[URIRef]], publishers: dict[URIRef, URIRef]):
         self.lexicon = lexicon
         self.concerns = concerns  # partner or strategy -> the communities it represents or is named for
-        self.cell_only = members.get("cell-only", set())
+        self.publishers = publishers  # strategy -> the partner that publishes it
         self.partners = members["partner"]
         self.communities = members["community"]
         self.strategies = members["strategy"]
@@ -80,9 +82,11 @@ class ConceptLinker:
         if commitment or field == STRATEGY_CELL:
             for community in sorted(self.concerns.get(concept, ())):
                 yield Link(action.ref, "targetsCommunity", community, field, match.words)
-        if concept in self.strategies and concept not in self.cell_only:
+        if concept in self.strategies:
             yield Link(action.ref, "servesStrategy" if commitment else "mentionsStrategy", concept, field,
                        match.words)
+        if concept in self.publishers:
+            yield Link(action.ref, "worksWith", self.publishers[concept], field, match.words)
         if (concept in self.units and concept not in owner_units and concept not in owner_departments
                 and self._department_of(concept) in owner_departments):
             yield Link(action.ref, "deliveredBy", concept, field, match.words)
@@ -99,6 +103,20 @@ def _named_as_unit(text: str, match: Match) -> bool:
     if opens_sentence and " " not in words.strip():
         return bool(_HEADING.match(text[match.end:]))
     return True
+
+
+class ThemeLinker:
+    """Themes named in what an action commits to (and its strategy cell), with their own lexicon."""
+
+    def __init__(self, lexicon: Vocabulary):
+        self.lexicon = lexicon
+
+    def links(self, action: Action) -> list[Link]:
+        found: dict[URIRef, Link] = {}
+        for field, text in field_texts(action, (*COMMITMENT_FIELDS, STRATEGY_CELL)):
+            for match in self.lexicon.find(text):
+                found.setdefault(match.concept, Link(action.ref, "hasTheme", match.concept, field, match.words))
+        return list(found.values())
 
 
 def _first_per_target(links: list[Link]) -> list[Link]:

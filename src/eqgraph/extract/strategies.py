@@ -29,9 +29,11 @@ _FILLER = {"and", "the", "of", "for", "to", "s", "plan", "plans", "strategy", "m
 
 
 class StrategyCellReader:
-    def __init__(self, lexicon: Vocabulary, strategies: set[URIRef], iris: Iris):
+    def __init__(self, lexicon: Vocabulary, strategies: set[URIRef], iris: Iris,
+                 publishers: dict[URIRef, URIRef] | None = None):
         self.lexicon = lexicon
         self.strategies = strategies
+        self.publishers = publishers or {}
         self.iris = iris
         self.new: dict[URIRef, NewConcept] = {}
 
@@ -39,8 +41,10 @@ class StrategyCellReader:
         cell = action.strategy_text
         if not cell:
             return []
-        links = [Link(action.ref, "servesStrategy", m.concept, STRATEGY_CELL, m.words)
-                 for m in self.lexicon.find(cell) if m.concept in self.strategies]
+        found = [m for m in self.lexicon.find(cell) if m.concept in self.strategies]
+        links = [Link(action.ref, "servesStrategy", m.concept, STRATEGY_CELL, m.words) for m in found]
+        links += [Link(action.ref, "worksWith", self.publishers[m.concept], STRATEGY_CELL, m.words)
+                  for m in found if m.concept in self.publishers]
         left = self.lexicon.residue(cell)
         concept = self._uncurated(left, cell)
         if concept is not None:

@@ -1,0 +1,122 @@
+"""Entity links a person checked in the documents, with the evidence a reader sees."""
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDF, SKOS
+
+from eqgraph.namespaces import EQG
+
+BASE = "https://w3id.org/eqgraph/id/"
+
+
+def action(plan, ref):
+    return URIRef(f"{BASE}plan/{plan}/action/{ref}")
+
+
+def targets(graph, node, predicate):
+    return {str(o)[len(BASE):] for o in graph.objects(node, predicate)}
+
+
+@pytest.fixture(scope="module")
+def graph(built):
+    return built[1].compiled.graph
+
+
+def test_a_strategy_cell_running_three_strategies_together_is_split(graph):
+    assert targets(graph, action("merton-2017-18", "1.11"), EQG.servesStrategy) == {
+        "strategy/children-and-young-peoples-plan",
+        "strategy/csf-departmental-equalities-and-community-cohesion-annual-plan",
+        "strategy/annual-school-standards-report",
+    }
+
+
+def test_one_node_per_strategy_across_both_plans(graph):
+    eds = URIRef(BASE + "strategy/economic-development-strategy")
+    assert (action("merton-2013-14", "1.5.1"), EQG.servesStrategy, eds) in graph
+    assert (action("merton-2017-18", "1.13"), EQG.servesStrategy, eds) in graph
+
+
+def test_a_cell_holding_a_division_or_a_measure_is_no_strategy(graph):
+    assert targets(graph, action("merton-2017-18", "1.7"), EQG.servesStrategy) == set()
+    assert "org/commercial-services" in targets(graph, action("merton-2017-18", "1.7"), EQG.deliveredBy)
+    assert targets(graph, action("merton-2017-18", "1.10"), EQG.servesStrategy) == set()
+    assert not list(graph.subjects(EQG.curated, None))  # no uncurated strategy minted from the built-in cells
+
+
+def test_partners_named_anywhere_in_an_action(graph):
+    assert {"partner/network-rail"} <= targets(graph, action("merton-2013-14", "1.2.17"), EQG.worksWith)
+    assert {"partner/metropolitan-police-service", "partner/mopac"} <= \
+        targets(graph, action("merton-2013-14", "3.5.8"), EQG.worksWith)
+    assert targets(graph, action("merton-2017-18", "2.9"), EQG.worksWith) >= {
+        "partner/bame-voice", "partner/merton-centre-for-independent-living", "partner/lgbt-forum",
+        "partner/faith-and-belief-forum"}
+    assert "partner/clarion-housing-group" in targets(graph, action("merton-2017-18", "3.4"), EQG.worksWith)
+
+
+def test_communities_are_a_hierarchy_mapped_to_protected_characteristics(graph):
+    def broader(concept):
+        seen, todo = set(), [URIRef(BASE + concept)]
+        while todo:
+            for parent in graph.objects(todo.pop(), SKOS.broader):
+                seen.add(str(parent)[len(BASE):])
+                todo.append(parent)
+        return seen
+
+    assert "community/ethnic-minorities" in broader("community/black-pupils")
+    assert "community/ethnic-minorities" in broader("community/tamil-parents")
+    assert "community/lgbt-people" in broader("community/transgender-people")
+    assert "community/disabled-people" in broader("community/send")
+    assert "community/areas-of-deprivation" in broader("community/cr4-postcode")
+    characteristics = set(graph.subjects(RDF.type, EQG.ProtectedCharacteristic))
+    assert len(characteristics) == 9
+    for community in graph.subjects(RDF.type, EQG.Community):
+        assert list(graph.objects(community, EQG.concerns)), community
+
+
+def test_communities_an_action_targets_versus_mentions(graph):
+    short_breaks = action("merton-2013-14", "1.2.1")
+    assert "community/send" in targets(graph, short_breaks, EQG.targetsCommunity)
+    # Tamil parents appear only in the update: mentioned, not targeted.
+    assert "community/tamil-parents" in targets(graph, short_breaks, EQG.mentionsCommunity)
+    school = action("merton-2013-14", "1.1.1")  # "those from Black and minority ethnic groups (BME)"
+    assert "community/ethnic-minorities" in targets(graph, school, EQG.targetsCommunity)
+    assert "community/black-pupils" in targets(graph, school, EQG.mentionsCommunity)
+
+
+def test_departments_resolve_and_divisions_named_in_the_text_are_kept(graph):
+    assert targets(graph, action("merton-2017-18", "2.2"), EQG.deliveredBy) == {
+        "org/community-and-housing", "org/housing"}
+    assert "org/human-resources" in targets(graph, action("merton-2017-18", "4.4"), EQG.deliveredBy)
+    assert targets(graph, action("merton-2013-14", "2.1.2"), EQG.deliveredBy) == {"org/all-departments"}
+
+
+def test_every_link_shows_its_field_and_words(graph):
+    links = 0
+    for evidence in graph.subjects(RDF.type, EQG.LinkEvidence):
+        subject, predicate, target = (graph.value(evidence, p) for p in (RDF.subject, RDF.predicate, RDF.object))
+        assert (subject, predicate, target) in graph
+        assert graph.value(evidence, EQG.sourceField) and graph.value(evidence, EQG.matchedText)
+        links += 1
+    for s, p, o in graph:
+        if p in (EQG.worksWith, EQG.targetsCommunity, EQG.servesStrategy, EQG.deliveredBy):
+            assert any(graph.value(e, RDF.object) == o and graph.value(e, RDF.predicate) == p
+                       for e in graph.objects(s, EQG.hasEvidence)), (s, p, o)
+    assert links > 300
+    rail = [e for e in graph.objects(action("merton-2013-14", "1.2.17"), EQG.hasEvidence)
+            if graph.value(e, RDF.object) == URIRef(BASE + "partner/network-rail")]
+    assert [str(graph.value(rail[0], EQG.sourceField)), str(graph.value(rail[0], EQG.matchedText))] == \
+        ["progress update", "network rail"]
+
+
+def test_status_comes_with_the_phrase_that_justifies_it(graph):
+    fte = action("merton-2013-14", "4.2.1")
+    assert graph.value(fte, EQG.progressStatus) == EQG.OnTrack
+    assert "likely to end the year at below target set" in str(graph.value(fte, EQG.statusPhrase))
+    assert graph.value(action("merton-2017-18", "5.1"), EQG.progressStatus) == EQG.NotMet
+
+
+def test_continuity_carries_score_and_evidence(graph):
+    node = URIRef(BASE + "continuity/merton-2013-14_4.2.1_merton-2017-18_5.6")
+    assert (action("merton-2017-18", "5.6"), EQG.carriesOn, action("merton-2013-14", "4.2.1")) in graph
+    assert 0 < float(graph.value(node, EQG.score)) <= 1
+    assert "youth" in str(graph.value(node, EQG.evidence))
