@@ -188,9 +188,10 @@ class PlanBuilder:
             g.add((evidence, EQG.matchedText, _text(link.words)))
 
 
-def plan_graph(plan: Plan, extraction: PlanExtraction, iris: Iris) -> Graph:
-    """The triples of one plan (its document, objectives, priority areas, actions)."""
-    graph = new_graph()
+def plan_graph(plan: Plan, extraction: PlanExtraction, iris: Iris, into: Graph | None = None) -> Graph:
+    """The triples of one plan (its document, objectives, priority areas, actions), added to `into`
+    (a new graph by default)."""
+    graph = into if into is not None else new_graph()
     builder = PlanBuilder(graph, plan, iris)
     builder.document()
     builder.plan_node()

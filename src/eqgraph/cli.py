@@ -23,6 +23,7 @@ examples:
   eqgraph build plan.txt --out var2  build from your own documents into another directory
   eqgraph validate                   check the built-in plans against the SHACL shapes, write nothing
   eqgraph plans                      list the plans in the built graph
+  eqgraph names new-plan.txt         organisation names no vocabulary knows yet
   eqgraph export --format turtle -o merton.ttl
 
 exit codes: 0 ok, 1 validation failed, 2 bad input
@@ -127,6 +128,18 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_names(args) -> int:
+    from .pipeline import unknown_names
+
+    found = unknown_names(_documents(args), _settings(args))
+    for c in found:
+        print(f"{c.document}:{c.line}: {c.name!r} ({c.plan} action {c.action}, {c.field})")
+    print(f"{len(found)} name(s) in no vocabulary and not reviewed"
+          + ("" if not found else ": add them to data/vocab/*.ttl or data/vocab/reviewed-names.yaml"),
+          file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="eqgraph",
@@ -166,6 +179,13 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--base", metavar="IRI", help="base IRI of the nodes")
     v.add_argument("--all", action="store_true", help="list every warning, not only the first 20")
     v.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+    n = command("names", "list organisation names in the documents that no vocabulary knows yet", cmd_names,
+                "Read the documents for organisation-like names (capitalised phrases ending in Society, Forum,\n"
+                "Board, Partnership, ...; acronyms in brackets) that no curated vocabulary covers and that are\n"
+                "not set aside in data/vocab/reviewed-names.yaml: the starting point for curating a new plan.\n\n"
+                "example: eqgraph names new-plan.txt")
+    n.add_argument("files", nargs="*", metavar="FILE", help="documents to read (default: the built-in plans)")
 
     p = command("plans", "list the plans in the built graph", cmd_plans)
     out_option(p)

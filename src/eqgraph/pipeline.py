@@ -89,11 +89,13 @@ def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress 
     plan_shapes = load_shapes("plan")
     clock.lap("validate")
     for index, plan in enumerate(plans, start=1):
-        triples = plan_graph(plan, extractions[plan.id], iris)
+        work = new_graph()
+        work += context  # the plan is validated with what its links point to
+        plan_graph(plan, extractions[plan.id], iris, into=work)
         clock.lap("build")
-        report.extend(validate(triples + context, plan_shapes))
+        report.extend(validate(work, plan_shapes))
         clock.lap("validate")
-        graph += triples
+        graph += work
         if len(plans) > 5 and index % 10 == 0:
             progress(f"build+validate: {index}/{len(plans)} plans")
     clock.lap("build")
@@ -138,3 +140,16 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
     compiled.timings["store"] = time.perf_counter() - started
     progress(f"store: release {release.name} ({compiled.timings['store']:.2f}s)")
     return BuildResult(compiled, release, len(compiled.graph))
+
+
+def unknown_names(paths: Sequence[Path], settings: Settings):
+    """Organisation-like names in the documents that no vocabulary covers and nobody has reviewed."""
+    from rdflib.namespace import SKOS
+
+    from .extract.discovery import candidates, load_reviewed
+    from .extract.vocabulary import Vocabulary
+
+    plans = ingest_documents(paths, Corrections.load(resources.corrections_file()))
+    vocab = load_vocabularies(settings.base)
+    lexicon = Vocabulary(vocab, set(vocab.subjects(SKOS.prefLabel, None)))
+    return candidates(plans, lexicon, load_reviewed(resources.data_dir() / "vocab" / "reviewed-names.yaml"))

@@ -120,3 +120,19 @@ def test_continuity_carries_score_and_evidence(graph):
     assert (action("merton-2017-18", "5.6"), EQG.carriesOn, action("merton-2013-14", "4.2.1")) in graph
     assert 0 < float(graph.value(node, EQG.score)) <= 1
     assert "youth" in str(graph.value(node, EQG.evidence))
+
+
+def test_organisation_names_no_vocabulary_knows_are_found_in_the_text(tmp_path, capsys):
+    from eqgraph import resources
+    from eqgraph.cli import main
+
+    assert main(["names"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("0 name(s)")  # everything in the built-in plans is curated or reviewed
+    source = resources.builtin_documents()[1].read_text(encoding="utf-8")
+    path = tmp_path / "new-plan.txt"
+    path.write_text(source.replace("Work with MVSC to increase", "Work with the Merton Befriending Society to increase"),
+                    encoding="utf-8")
+    assert main(["names", str(path)]) == 0
+    out, _ = capsys.readouterr()
+    assert "new-plan.txt:23: 'Merton Befriending Society' (new-plan action 1.8, key activity)" in out

@@ -1,0 +1,61 @@
+"""Precision and recall of entity extraction against the hand-labelled gold set (tests/data).
+
+    python benchmarks/eval_extraction.py [-v]
+
+Prints, per category (council units, partners, communities, strategies), micro precision and recall
+over all 132 actions; progress status agreement; and carried-over commitments as pairs. With -v it
+also lists every miss and every extra link, which is where curation starts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "extract"))
+
+from gold import CATEGORIES, Scorer, load_gold, predictions  # noqa: E402
+from rdflib import URIRef  # noqa: E402
+from rdflib.namespace import RDF  # noqa: E402
+
+from eqgraph import resources  # noqa: E402
+from eqgraph.build import load_vocabularies  # noqa: E402
+from eqgraph.config import Settings  # noqa: E402
+from eqgraph.namespaces import EQG  # noqa: E402
+from eqgraph.pipeline import compile_graph  # noqa: E402
+
+STATUS = {EQG.Completed: "completed", EQG.OnTrack: "on-track", EQG.InProgress: "in-progress",
+          EQG.NotMet: "not-met", EQG.NotStarted: "not-started", EQG.StatusUnclear: "unclear"}
+
+
+def main() -> None:
+    verbose = "-v" in sys.argv
+    settings = Settings.from_env()
+    graph = compile_graph(resources.builtin_documents(), settings).graph
+    gold = load_gold()
+    scorer = Scorer(load_vocabularies(settings.base))
+    print(f"gold set: {len(gold['actions'])} actions, {len(gold['carried_over'])} carried-over pairs")
+    for category in CATEGORIES:
+        score = scorer.score(category, gold, predictions(graph, settings.base, category))
+        print(f"{category:12} {score}")
+        if verbose:
+            print("   misses:", "; ".join(score.misses) or "-")
+            print("   extras:", "; ".join(score.extras) or "-")
+    agree = sum(STATUS[graph.value(URIRef(f"{settings.base}plan/{p}/action/{r}"), EQG.progressStatus)] == l["status"]
+                for (p, r), l in gold["actions"].items())
+    print(f"{'status':12} agreement {agree / len(gold['actions']):.2f} ({agree}/{len(gold['actions'])})")
+    predicted = {(str(graph.value(n, EQG.earlierAction)).rsplit("/", 1)[1],
+                  str(graph.value(n, EQG.laterAction)).rsplit("/", 1)[1])
+                 for n in graph.subjects(RDF.type, EQG.Continuity)}
+    expected = {(p["earlier"], p["later"]) for p in gold["carried_over"]}
+    hits = len(predicted & expected)
+    print(f"{'carried-over':12} precision {hits / max(len(predicted), 1):.2f} ({hits}/{len(predicted)}), "
+          f"recall {hits / len(expected):.2f} ({hits}/{len(expected)})")
+    if verbose:
+        print("   misses:", sorted(expected - predicted))
+        print("   extras:", sorted(predicted - expected))
+
+
+if __name__ == "__main__":
+    main()
