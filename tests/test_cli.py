@@ -119,3 +119,38 @@ def test_console_script_help_explains_itself():
         assert word in done.stdout
     done = subprocess.run([str(exe), "plans", "--out", "/nonexistent/eqgraph-home"], capture_output=True, text=True)
     assert done.returncode == 2 and "run `eqgraph build` first" in done.stderr
+
+
+def test_query_list_and_json_output(capsys, home):
+    import json
+
+    code, out, _ = run(capsys, "query", "--list")
+    assert code == 0 and "strategies-feeding-objective" in out and "plan:plan, objective:integer" in out
+    code, out, _ = run(capsys, "query", "strategies-feeding-objective", "--param", "plan=merton-2017-18",
+                       "--param", "objective=1", "--format", "json", "--out", str(home))
+    assert code == 0
+    rows = json.loads(out)
+    assert {"strategy", "label", "actions"} == set(rows[0])
+    assert rows[0]["strategy"].startswith("https://w3id.org/eqgraph/id/strategy/")
+    assert {"label": "Health and Wellbeing Strategy", "actions": "3"}.items() <= \
+        next(r for r in rows if r["label"] == "Health and Wellbeing Strategy").items()
+
+
+def test_query_csv_tsv_and_truncation(capsys, home):
+    code, out, err = run(capsys, "query", "actions", "--format", "csv", "--limit", "3", "--out", str(home))
+    assert code == 0 and out.splitlines()[0] == "action,plan,ref,title,objective,objectiveTitle"
+    assert len(out.splitlines()) == 4 and "truncated" in err
+    code, out, _ = run(capsys, "query", "plans", "--format", "tsv", "--out", str(home))
+    assert out.splitlines()[0].split("\t")[:2] == ["planNode", "plan"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["query", "no-such-query"], "no saved query named 'no-such-query'"),
+    (["query", "actions-for-community"], "needs parameter 'community'"),
+    (["query", "actions", "--param", "objective=first"], "must be a whole number"),
+    (["query", "actions-for-partner", "--param", "partner=Transport for Londn"], "did you mean"),
+    (["query", "actions", "--param", "objective"], "--param takes KEY=VALUE"),
+])
+def test_query_errors_exit_2_with_a_clear_message(capsys, home, args, message):
+    code, _, err = run(capsys, *args, "--out", str(home))
+    assert code == 2 and message in err and err.count("\n") == 1

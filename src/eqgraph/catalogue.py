@@ -1,20 +1,61 @@
-"""Saved queries: `queries/*.rq`, each a valid SPARQL file whose metadata sits in `#+` YAML comment
-lines at its top (title, description, tags), so the file runs as-is in any SPARQL editor.
+"""Saved queries: `queries/*.rq`, each valid SPARQL with its metadata in `#+` YAML comment lines at the
+top, so the file runs as-is in any SPARQL editor (the grlc convention):
 
-    #+ title: Plans
-    #+ description: Every action plan in the graph, with its counts.
-    #+ tags: [overview]
+    #+ title: Actions for a community
+    #+ description: Actions aimed at a community, including narrower ones.
+    #+ tags: [communities]
+    #+ params:
+    #+   - name: community          # the parameter's name (also the SPARQL variable, unless `var` says)
+    #+     type: community          # a type of queries/types.yaml
+    #+     required: true
+    #+     example: BAME
+
+Parameter values are never pasted into the query text. Each value is resolved to an RDF term (an IRI
+of the parameter type's class, found by label; or a typed literal) and bound with a SPARQL `VALUES`
+block built from the term's own serialisation, placed first in the query's outermost WHERE group
+(where it binds before any grouping, unlike a trailing VALUES, which SPARQL applies after GROUP BY).
+That works on any SPARQL 1.1 store. Results
+are capped (`limit`), and a capped result says `truncated`.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 import yaml
 
 from . import resources
-from .errors import InputError
+from .errors import EqgraphError, InputError
+
+DEFAULT_LIMIT = 1000
+_OUTER_WHERE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
+_QUERY_FORM = re.compile(r"^\s*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+
+
+class ParameterError(EqgraphError):
+    """A saved query was asked for with a missing, unknown or ill-typed parameter."""
+
+    exit_code = 2
+
+
+class UnknownQuery(EqgraphError):
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str  # what users and other tools call it
+    type: str
+    var: str = ""  # the SPARQL variable it binds, when it differs from the name
+    required: bool = False
+    default: str | None = None
+    example: str | None = None
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -24,10 +65,39 @@ class SavedQuery:
     description: str
     sparql: str
     path: Path
-    tags: tuple[str, ...] = field(default_factory=tuple)
+    tags: tuple[str, ...] = ()
+    params: tuple[Param, ...] = ()
+
+    @property
+    def form(self) -> str:
+        body = "\n".join(line for line in self.sparql.splitlines() if not line.lstrip().startswith("#"))
+        match = _QUERY_FORM.search(body)
+        return match.group(1).upper() if match else "SELECT"
 
 
-def parse_query_file(path: Path) -> SavedQuery:
+@dataclass
+class QueryResult:
+    query: SavedQuery
+    variables: list[str]
+    rows: list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | None]]
+    truncated: bool
+    elapsed: float
+    sparql: str  # exactly what was sent to the store
+    bindings: dict[str, str] = field(default_factory=dict)  # parameter -> the term it was bound to
+
+    def plain_rows(self) -> list[dict[str, str | None]]:
+        """Rows as strings: IRIs as IRIs, literals as their lexical form."""
+        return [{v: (None if row.get(v) is None else row[v].value) for v in self.variables} for row in self.rows]
+
+
+# --- reading the catalogue ----------------------------------------------------------------------------
+
+def load_types(folder: Path | None = None) -> dict[str, dict]:
+    path = (folder or resources.queries_dir()) / "types.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["types"]
+
+
+def parse_query_file(path: Path, types: dict[str, dict] | None = None) -> SavedQuery:
     text = path.read_text(encoding="utf-8")
     header = [line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")]
     try:
@@ -38,16 +108,189 @@ def parse_query_file(path: Path) -> SavedQuery:
                          mark.line + 1 if mark is not None else None)
     if not isinstance(meta, dict) or not meta.get("title"):
         raise InputError(path, "metadata header needs at least '#+ title: ...'")
-    return SavedQuery(
-        name=path.stem,
-        title=str(meta["title"]),
-        description=str(meta.get("description", "")).strip(),
-        sparql=text,
-        path=path,
-        tags=tuple(meta.get("tags") or ()),
-    )
+    params = []
+    for index, item in enumerate(meta.get("params") or [], start=1):
+        if not isinstance(item, dict) or not item.get("name") or not item.get("type"):
+            raise InputError(path, f"parameter {index} needs 'name' and 'type'")
+        if types is not None and item["type"] not in types:
+            raise InputError(path, f"parameter {item['name']!r} has unknown type {item['type']!r} "
+                                   f"(known: {', '.join(sorted(types))})")
+        var = str(item.get("var") or item["name"])
+        if not re.search(rf"[?$]{re.escape(var)}\b", text):
+            raise InputError(path, f"parameter {item['name']!r}: ?{var} is not a variable of the query")
+        params.append(Param(str(item["name"]), str(item["type"]), var, bool(item.get("required", False)),
+                            None if item.get("default") is None else str(item["default"]),
+                            None if item.get("example") is None else str(item["example"]),
+                            str(item.get("description", "")).strip()))
+    return SavedQuery(path.stem, str(meta["title"]), str(meta.get("description", "")).strip(), text, path,
+                      tuple(meta.get("tags") or ()), tuple(params))
 
 
 def load_catalogue(folder: Path | None = None) -> dict[str, SavedQuery]:
     folder = folder or resources.queries_dir()
-    return {q.name: q for q in map(parse_query_file, sorted(folder.glob("*.rq")))}
+    types = load_types(folder)
+    return {q.name: q for q in (parse_query_file(p, types) for p in sorted(folder.glob("*.rq")))}
+
+
+# --- running ------------------------------------------------------------------------------------------
+
+_LOOKUP = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX eqg: <https://w3id.org/eqgraph/ontology#>
+SELECT ?thing ?label ?name WHERE {
+  ?thing a ?class .
+  OPTIONAL { ?thing skos:prefLabel|rdfs:label ?label }
+  ?thing skos:prefLabel|skos:altLabel|skos:hiddenLabel|rdfs:label|eqg:abbreviation|dcterms:identifier ?name .
+}
+"""
+
+
+class Catalogue:
+    """The saved queries, run against one store with safely bound parameters."""
+
+    def __init__(self, store, queries: dict[str, SavedQuery] | None = None, types: dict | None = None,
+                 limit: int = DEFAULT_LIMIT):
+        self.store = store
+        self.queries = queries if queries is not None else load_catalogue()
+        self.types = types if types is not None else load_types()
+        self.limit = limit
+        self._names: dict[str, list[tuple[str, str, str]]] = {}
+
+    def get(self, name: str) -> SavedQuery:
+        if name not in self.queries:
+            close = difflib.get_close_matches(name, list(self.queries), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; `eqgraph query --list` lists them"
+            raise UnknownQuery(f"no saved query named {name!r}{hint}")
+        return self.queries[name]
+
+    def names(self, type_name: str) -> list[tuple[str, str, str]]:
+        """(IRI, display label, name) for every way of naming an instance of the type's class."""
+        if type_name not in self._names:
+            cls = ox.NamedNode(self.types[type_name]["class"])
+            rows = self.store.query(_LOOKUP + f"VALUES ?class {{ {cls} }}")
+            self._names[type_name] = [
+                (r["thing"].value, (r["label"] or r["name"]).value, r["name"].value) for r in rows
+            ]
+        return self._names[type_name]
+
+    def options(self, type_name: str) -> list[tuple[str, str]]:
+        """A pick-list for the type: (IRI, label), sorted by label."""
+        if "class" not in self.types.get(type_name, {}):
+            return []
+        best: dict[str, str] = {}
+        for iri, label, _ in self.names(type_name):
+            best.setdefault(iri, label)
+        return sorted(best.items(), key=lambda item: item[1].lower())
+
+    def resolve(self, param: Param, value: str):
+        spec = self.types[param.type]
+        if "datatype" in spec:
+            if spec["datatype"].endswith("#integer"):
+                if not re.fullmatch(r"[+-]?\d+", value.strip()):
+                    raise ParameterError(f"parameter {param.name!r} must be a whole number, not {value!r}")
+                return ox.Literal(str(int(value)), datatype=ox.NamedNode(spec["datatype"]))
+            return ox.Literal(value)
+        wanted = " ".join(value.split()).casefold()
+        names = self.names(param.type)
+        hits = {iri for iri, _, name in names if name.casefold() == wanted or iri == value}
+        if len(hits) == 1:
+            return ox.NamedNode(hits.pop())
+        labels = sorted({label for _, label, _ in names})
+        if hits:
+            raise ParameterError(f"{param.name} {value!r} names several {param.type}s; use one of their IRIs")
+        close = difflib.get_close_matches(value, sorted({n for _, _, n in names}), n=4, cutoff=0.5)
+        close = close or [label for label in labels if wanted in label.casefold()][:4]
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise ParameterError(f"{param.name} {value!r} names no {param.type}{hint}")
+
+    def bind(self, query: SavedQuery, values: dict[str, str]) -> tuple[str, dict[str, str]]:
+        known = {p.name for p in query.params}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ParameterError(f"query {query.name!r} has no parameter {', '.join(unknown)} "
+                                 f"(it takes: {', '.join(sorted(known)) or 'none'})")
+        terms, shown = {}, {}
+        for param in query.params:
+            value = values.get(param.name, param.default)
+            if value is None or value == "":
+                if param.required:
+                    example = f", e.g. {param.name}={param.example}" if param.example else ""
+                    raise ParameterError(f"query {query.name!r} needs parameter {param.name!r}{example}")
+                continue
+            term = self.resolve(param, str(value))
+            terms[param.var or param.name] = term
+            shown[param.name] = term.value
+        if not terms:
+            return query.sparql, {}
+        names = sorted(terms)
+        # The terms are serialised by pyoxigraph (quotes and backslashes escaped): values, not text.
+        clause = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(str(terms[n]) for n in names) + ") }"
+        where = _OUTER_WHERE.search(query.sparql)
+        if where is None:
+            raise InputError(query.path, "a query with parameters needs a WHERE { ... } group")
+        return f"{query.sparql[:where.end()]}\n  {clause}{query.sparql[where.end():]}", shown
+
+    def run(self, name: str, values: dict[str, str] | None = None, limit: int | None = None) -> QueryResult:
+        query = self.get(name)
+        sparql, bound = self.bind(query, values or {})
+        cap = self.limit if limit is None else limit
+        started = time.perf_counter()
+        solutions = self.store.query(sparql)
+        if isinstance(solutions, bool) or query.form == "ASK":
+            return QueryResult(query, ["result"], [{"result": ox.Literal(str(bool(solutions)).lower())}], False,
+                               time.perf_counter() - started, sparql, bound)
+        variables = [v.value for v in getattr(solutions, "variables", [])] or ["subject", "predicate", "object"]
+        rows, truncated = [], False
+        for solution in solutions:
+            if len(rows) >= cap:
+                truncated = True
+                break
+            if isinstance(solution, ox.Triple):
+                rows.append({"subject": solution.subject, "predicate": solution.predicate, "object": solution.object})
+            else:
+                rows.append({v: solution[v] for v in variables})
+        return QueryResult(query, variables, rows, truncated, time.perf_counter() - started, sparql, bound)
+
+
+# --- publishing -----------------------------------------------------------------------------------
+
+def catalogue_graph(queries: dict[str, SavedQuery], base: str):
+    """The saved queries as RDF, in the style of the SIB sparql-examples collections: each one an
+    sh:SPARQLSelectExecutable (or Construct/Ask) with its title, description, keywords and parameters,
+    so researchers find the questions in the same graph as the data."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    schema = Namespace("https://schema.org/")
+    eqg = Namespace("https://w3id.org/eqgraph/ontology#")
+    kinds = {"SELECT": (sh.SPARQLSelectExecutable, sh.select), "CONSTRUCT": (sh.SPARQLConstructExecutable, sh.construct),
+             "ASK": (sh.SPARQLAskExecutable, sh.ask), "DESCRIBE": (sh.SPARQLDescribeExecutable, sh.describe)}
+    graph = Graph()
+    graph.bind("sh", sh)
+    graph.bind("schema", schema)
+    for query in queries.values():
+        node = URIRef(f"{base}query/{query.name}")
+        kind, text_property = kinds[query.form]
+        graph.add((node, RDF.type, sh.SPARQLExecutable))
+        graph.add((node, RDF.type, kind))
+        graph.add((node, DCTERMS.identifier, Literal(query.name, datatype=XSD.string)))
+        graph.add((node, RDFS.label, Literal(query.title, lang="en")))
+        if query.description:
+            graph.add((node, RDFS.comment, Literal(query.description, lang="en")))
+        graph.add((node, text_property, Literal(query.sparql, datatype=XSD.string)))
+        graph.add((node, schema.target, URIRef(f"{base}sparql")))
+        for tag in query.tags:
+            graph.add((node, schema.keywords, Literal(tag, datatype=XSD.string)))
+        for param in query.params:
+            spec = BNode()
+            graph.add((node, eqg.parameter, spec))
+            graph.add((spec, RDFS.label, Literal(param.name, datatype=XSD.string)))
+            graph.add((spec, eqg.parameterType, Literal(param.type, datatype=XSD.string)))
+            graph.add((spec, eqg.variable, Literal(param.var or param.name, datatype=XSD.string)))
+            graph.add((spec, eqg.required, Literal(param.required)))
+            if param.example:
+                graph.add((spec, eqg.example, Literal(param.example, datatype=XSD.string)))
+    return graph

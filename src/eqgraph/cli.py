@@ -23,6 +23,8 @@ examples:
   eqgraph build plan.txt --out var2  build from your own documents into another directory
   eqgraph validate                   check the built-in plans against the SHACL shapes, write nothing
   eqgraph plans                      list the plans in the built graph
+  eqgraph query --list               the saved queries
+  eqgraph query actions-for-community --param community=BAME
   eqgraph names new-plan.txt         organisation names no vocabulary knows yet
   eqgraph export --format turtle -o merton.ttl
 
@@ -86,21 +88,49 @@ def cmd_validate(args) -> int:
 
 
 def cmd_plans(args) -> int:
-    from .catalogue import load_catalogue
+    from .catalogue import Catalogue
     from .store import open_current
 
-    store = open_current(_settings(args).home)
-    query = load_catalogue()["plans"]
-    rows = list(store.query(query.sparql))
+    rows = Catalogue(open_current(_settings(args).home)).run("plans").plain_rows()
     for row in rows:
-        period = f" ({row['period'].value})" if row["period"] is not None else ""
-        areas = int(row["priorityAreas"].value)
+        period = f" ({row['period']})" if row["period"] else ""
+        areas = int(row["priorityAreas"])
         areas_text = f", {areas} priority areas" if areas else ""
-        print(f"{row['id'].value}{period}: {row['title'].value}\n"
-              f"    {row['objectives'].value} objectives{areas_text}, {row['actions'].value} actions"
-              f" — from {row['document'].value}")
+        print(f"{row['plan']}{period}: {row['title']}\n"
+              f"    {row['objectives']} objectives{areas_text}, {row['actions']} actions — from {row['document']}")
     if not rows:
         print("the graph holds no plans")
+    return 0
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    from .catalogue import ParameterError
+
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ParameterError(f"--param takes KEY=VALUE, not {pair!r}")
+        values[key.strip()] = value
+    return values
+
+
+def cmd_query(args) -> int:
+    from .catalogue import Catalogue, load_catalogue
+    from .results import write_result
+
+    if args.list or not args.name:
+        for query in load_catalogue().values():
+            params = ", ".join(f"{p.name}{'' if p.required else '?'}:{p.type}" for p in query.params)
+            print(f"{query.name:30} {query.title}" + (f"  [{params}]" if params else ""))
+        return 0
+    from .store import open_current
+
+    catalogue = Catalogue(open_current(_settings(args).home), limit=args.limit)
+    result = catalogue.run(args.name, _parse_params(args.param or []))
+    write_result(result, args.format, sys.stdout)
+    if result.truncated:
+        print(f"eqgraph: truncated: only the first {len(result.rows)} rows are shown (--limit)", file=sys.stderr)
     return 0
 
 
@@ -180,6 +210,23 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--all", action="store_true", help="list every warning, not only the first 20")
     v.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
+    q = command("query", "run a saved SPARQL query from queries/ (or list them)", cmd_query,
+                "Run a saved query with its parameters bound safely as RDF terms. Text parameters match\n"
+                "names, abbreviations and labels case-insensitively; a value that names nothing is refused\n"
+                "with suggestions.\n\n"
+                "examples:\n  eqgraph query --list\n"
+                "  eqgraph query actions-for-community --param community=BAME\n"
+                "  eqgraph query strategies-feeding-objective --param plan=merton-2017-18 --param objective=1 "
+                "--format json")
+    q.add_argument("name", nargs="?", metavar="NAME", help="the saved query (see --list)")
+    q.add_argument("--list", action="store_true", help="list the saved queries with their parameters")
+    q.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="a parameter value (repeatable)")
+    q.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table",
+                   help="output format (default: table)")
+    q.add_argument("--limit", type=int, default=1000, metavar="N",
+                   help="return at most N rows; more are reported as truncated (default 1000)")
+    out_option(q)
+
     n = command("names", "list organisation names in the documents that no vocabulary knows yet", cmd_names,
                 "Read the documents for organisation-like names (capitalised phrases ending in Society, Forum,\n"
                 "Board, Partnership, ...; acronyms in brackets) that no curated vocabulary covers and that are\n"
@@ -211,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     except EqgraphError as error:
         print(f"eqgraph: error: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("eqgraph: interrupted; the previous graph is unchanged", file=sys.stderr)
         return 130

@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import __version__, resources
+from .catalogue import catalogue_graph, load_catalogue
 from .build import load_ontology, load_vocabularies, new_graph, plan_graph, shared_graph
 from .config import Settings
 from .errors import ValidationFailed
@@ -83,6 +84,7 @@ def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress 
 
     graph = new_graph()
     graph += context
+    graph += catalogue_graph(load_catalogue(), settings.base)  # the saved queries, findable with the data
     # The vocabularies are checked once; each plan is checked with them as context, against the plan
     # shapes only, so the cost grows with the number of plans and no vocabulary node is checked twice.
     report = validate(context, load_shapes("vocabulary"))

@@ -1,0 +1,238 @@
+"""Every saved query, run on the built-in data, against answers read off the documents."""
+
+import pytest
+
+from eqgraph.catalogue import Catalogue, ParameterError, UnknownQuery, load_catalogue
+from eqgraph.store import open_current
+
+
+@pytest.fixture(scope="module")
+def catalogue(built):
+    return Catalogue(open_current(built[0].home))
+
+
+def run(catalogue, name, **params):
+    return catalogue.run(name, params).plain_rows()
+
+
+def refs(rows, plan=None):
+    return {r["ref"] for r in rows if plan is None or r["plan"] == plan}
+
+
+ACTION_QUERIES = ["actions", "actions-for-community", "actions-for-partner", "actions-for-department",
+                  "actions-for-strategy", "bame-engagement", "actions-without-target", "search"]
+REQUIRED = {  # the contract other tools rely on
+    "actions": {"plan", "objective"}, "actions-for-community": {"community"}, "actions-for-partner": {"partner"},
+    "actions-for-department": {"department"}, "actions-for-strategy": {"strategy"},
+    "strategies-feeding-objective": {"plan", "objective"}, "objectives-fed-by-strategy": {"strategy"},
+    "bame-engagement": set(), "shared-strategies": set(), "carried-over-commitments": set(), "plans": set(),
+    "department-workload": {"plan"}, "characteristic-coverage": set(), "uncovered-communities": {"plan"},
+    "actions-without-target": {"plan"}, "status-by-objective": {"plan"}, "partners": set(),
+    "strategy-dependencies": {"plan"}, "search": {"text"},
+}
+
+
+def test_the_catalogue_has_every_contracted_query_with_metadata():
+    queries = load_catalogue()
+    for name, params in REQUIRED.items():
+        assert name in queries, name
+        query = queries[name]
+        assert query.title and query.description, name
+        assert {p.name for p in query.params} == params, name
+        for p in query.params:
+            assert p.example, (name, p.name)
+
+
+@pytest.mark.parametrize("name", ACTION_QUERIES)
+def test_queries_returning_actions_have_the_contract_columns(catalogue, name):
+    query = load_catalogue()[name]
+    values = {p.name: p.example for p in query.params if p.required}
+    result = catalogue.run(name, values)
+    assert result.variables[:4] == ["action", "plan", "ref", "title"]
+    assert result.rows, name
+
+
+def test_actions_of_one_objective(catalogue):
+    rows = run(catalogue, "actions", plan="merton-2017-18", objective="1")
+    assert [r["ref"] for r in rows] == [f"1.{n}" for n in range(1, 14)]
+    assert len(run(catalogue, "actions")) == 132
+    assert len(run(catalogue, "actions", plan="merton-2013-14")) == 87
+
+
+def test_actions_for_a_community_include_narrower_ones(catalogue):
+    bame = run(catalogue, "actions-for-community", community="bame")  # case-insensitive abbreviation
+    assert {"1.1.1", "2.5.2", "3.4.1"} <= refs(bame, "merton-2013-14")
+    assert {"2.3", "2.9"} <= refs(bame, "merton-2017-18")
+    disabled = run(catalogue, "actions-for-community", community="Disabled people")
+    assert "1.2.1" in refs(disabled, "merton-2013-14")  # SEND short breaks, via the narrower SEND
+    assert {"2.12", "2.6"} <= refs(disabled, "merton-2017-18")  # EHC plans (SEND); step-free stations
+    assert any(r["field"] == "key activity" for r in disabled)
+
+
+def test_actions_for_a_partner(catalogue):
+    assert refs(run(catalogue, "actions-for-partner", partner="TfL")) == {"2.7", "2.8"}
+    rail = run(catalogue, "actions-for-partner", partner="Network Rail")
+    assert ("merton-2013-14", "1.2.17") in {(r["plan"], r["ref"]) for r in rail}
+
+
+def test_what_housing_committed_to(catalogue):
+    rows = run(catalogue, "actions-for-department", department="Housing")
+    assert refs(rows, "merton-2013-14") == {"1.2.12", "2.1.8", "3.5.4", "4.1.3", "5.1.3"}
+    assert refs(rows, "merton-2017-18") == {"2.2"}
+    # A department includes its divisions and the actions given to all departments.
+    ch = run(catalogue, "actions-for-department", department="C&H")
+    assert refs(rows) < refs(ch)
+    assert "2.1.2" in refs(ch, "merton-2013-14")  # All departments – Heads of Service
+
+
+def test_actions_for_a_strategy(catalogue):
+    rows = run(catalogue, "actions-for-strategy", strategy="Children and Young People's Plan")
+    assert refs(rows) == {"1.11", "1.12", "2.4", "2.10", "2.11", "2.12", "3.2", "5.6"}
+
+
+def test_strategies_feeding_objective_1_of_2017(catalogue):
+    rows = run(catalogue, "strategies-feeding-objective", plan="merton-2017-18", objective="1")
+    counts = {r["label"]: int(r["actions"]) for r in rows}
+    assert counts["Health and Wellbeing Strategy"] == 3  # 1.1, 1.2, 1.3
+    assert counts["Children and Young People's Plan"] == 2  # 1.11, 1.12
+    assert counts["Voluntary Sector and Volunteering Strategy"] == 2  # 1.8, 1.9
+    assert counts["Economic Development Strategy"] == 1  # 1.13
+    assert "Workforce Strategy" not in counts  # objective 4
+    assert list(rows[0]) == ["strategy", "label", "actions"]
+
+
+def test_objectives_fed_by_a_strategy(catalogue):
+    rows = run(catalogue, "objectives-fed-by-strategy", strategy="Workforce Strategy")
+    assert [(r["plan"], r["number"], r["actions"]) for r in rows] == [("merton-2017-18", "4", "3")]
+
+
+def test_bame_engagement_is_engagement_not_ethnicity_data(catalogue):
+    rows = run(catalogue, "bame-engagement")
+    assert {"2.5.2", "3.4.1"} <= refs(rows, "merton-2013-14")
+    assert {"2.3", "2.9"} <= refs(rows, "merton-2017-18")
+    # Collecting ethnicity data, or reporting it in an update, is not engagement.
+    assert not {"1.2.5", "1.2.6", "2.1.5"} & refs(rows, "merton-2013-14")
+    assert "5.6" not in refs(rows, "merton-2017-18")
+
+
+def test_shared_strategies(catalogue):
+    rows = run(catalogue, "shared-strategies")
+    labels = {r["label"] for r in rows}
+    assert {"Economic Development Strategy", "Housing Strategy"} <= labels
+    assert all(int(r["plans"]) == 2 for r in rows)
+
+
+def test_carried_over_commitments(catalogue):
+    rows = run(catalogue, "carried-over-commitments")
+    assert list(rows[0])[:7] == ["earlier", "earlierPlan", "earlierRef", "earlierTitle", "later", "laterPlan",
+                                 "laterRef"]
+    pairs = {(r["earlierRef"], r["laterRef"]) for r in rows}
+    assert ("4.2.1", "5.6") in pairs and ("1.2.17", "2.6") in pairs
+    assert all(0 < float(r["score"]) <= 1 and r["evidence"] for r in rows)
+
+
+def test_plans(catalogue):
+    rows = {r["plan"]: r for r in run(catalogue, "plans")}
+    assert (rows["merton-2013-14"]["objectives"], rows["merton-2013-14"]["priorityAreas"],
+            rows["merton-2013-14"]["actions"]) == ("5", "29", "87")
+    assert (rows["merton-2017-18"]["objectives"], rows["merton-2017-18"]["actions"]) == ("6", "45")
+
+
+def test_department_workload(catalogue):
+    rows = run(catalogue, "department-workload", plan="merton-2017-18")
+    table = {(r["departmentLabel"], r["objectiveNumber"]): int(r["actions"]) for r in rows}
+    assert table[("Corporate Services", "4")] == 3  # 4.3, 4.4, 4.5
+    assert table[("Environment and Regeneration", "4")] == 2  # 4.1, 4.2
+
+
+def test_characteristic_coverage_includes_zeros(catalogue):
+    rows = run(catalogue, "characteristic-coverage")
+    assert len(rows) == 2 * 11  # two plans x (9 protected characteristics + socio-economic status + place)
+    counts = {(r["plan"], r["label"]): int(r["actions"]) for r in rows}
+    assert counts[("merton-2013-14", "Marriage and civil partnership")] == 0
+    assert counts[("merton-2017-18", "Disability")] > 0 and counts[("merton-2013-14", "Race")] > 0
+
+
+def test_uncovered_communities(catalogue):
+    rows = run(catalogue, "uncovered-communities", plan="merton-2013-14")
+    labels = {r["label"] for r in rows}
+    assert "Autistic people" in labels  # autism first appears in the 2017 plan
+    assert "Disabled people" not in labels and "Ethnic minorities" not in labels
+
+
+def test_actions_without_a_measurable_target(catalogue):
+    rows = run(catalogue, "actions-without-target", plan="merton-2013-14")
+    assert {"2.1.10", "2.1.11", "2.1.12", "2.1.13"} <= refs(rows)  # no measure at all
+    assert "1.2.13" not in refs(rows)  # "95% of children ... are active users"
+
+
+def test_status_by_objective_counts_every_action(catalogue):
+    rows = run(catalogue, "status-by-objective", plan="merton-2017-18")
+    assert sum(int(r["actions"]) for r in rows) == 45
+
+
+def test_partners_ranked_by_actions(catalogue):
+    rows = run(catalogue, "partners")
+    counts = [int(r["actions"]) for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    assert {r["label"]: int(r["actions"]) for r in rows}["Transport for London"] == 2
+
+
+def test_strategy_dependencies_edges(catalogue):
+    rows = run(catalogue, "strategy-dependencies", plan="merton-2017-18")
+    edges = {(r["strategyLabel"], r["objectiveLabel"].split(":")[0]): int(r["weight"]) for r in rows}
+    assert edges[("Health and Wellbeing Strategy", "Objective 1")] == 3
+    assert all(r["plan"] == "merton-2017-18" for r in rows)
+
+
+def test_search_is_case_insensitive_across_fields(catalogue):
+    assert refs(run(catalogue, "search", text="STEP FREE")) == {"2.6"}
+    assert "1.2.17" in refs(run(catalogue, "search", text="network rail"))  # found in the update
+
+
+def test_parameter_values_are_bound_as_terms_never_spliced(catalogue, built):
+    hostile = 'x" } ; DROP ALL ; #'
+    result = catalogue.run("search", {"text": hostile})
+    assert result.rows == []
+    assert '"x\\" } ; DROP ALL ; #"' in result.sparql  # an escaped literal inside VALUES
+    assert open_current(built[0].home).triple_count() == built[1].triples
+    with pytest.raises(ParameterError, match="names no community"):
+        catalogue.run("actions-for-community", {"community": hostile})
+
+
+def test_bad_parameters_are_refused_clearly(catalogue):
+    with pytest.raises(ParameterError, match="needs parameter 'community', e.g. community=BAME"):
+        catalogue.run("actions-for-community", {})
+    with pytest.raises(ParameterError, match="must be a whole number"):
+        catalogue.run("actions", {"objective": "one"})
+    with pytest.raises(ParameterError, match="did you mean 'Network Rail'"):
+        catalogue.run("actions-for-partner", {"partner": "Network Rial"})
+    with pytest.raises(ParameterError, match="has no parameter colour"):
+        catalogue.run("plans", {"colour": "red"})
+    with pytest.raises(UnknownQuery, match="did you mean actions-for-partner"):
+        catalogue.run("actions-for-partners")
+
+
+def test_a_capped_result_says_truncated(catalogue):
+    result = catalogue.run("actions", {}, limit=10)
+    assert len(result.rows) == 10 and result.truncated
+    assert not catalogue.run("plans", {}).truncated
+
+
+def test_pick_lists_come_from_the_graph(catalogue):
+    communities = dict(catalogue.options("community"))
+    assert "Tamil parents" in communities.values()
+    assert len(catalogue.options("plan")) == 2
+    assert catalogue.options("text") == []
+
+
+def test_the_catalogue_is_published_in_the_graph(catalogue):
+    store = catalogue.store
+    rows = list(store.query("""
+        PREFIX sh: <http://www.w3.org/ns/shacl#>
+        PREFIX schema: <https://schema.org/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?q ?label WHERE { ?q a sh:SPARQLSelectExecutable ; rdfs:label ?label ; sh:select ?text ;
+                                    schema:keywords "communities" }"""))
+    labels = {r["label"].value for r in rows}
+    assert "Actions for a community" in labels
