@@ -18,8 +18,11 @@ def test_the_built_in_data_conforms(built):
     report = built[1].compiled.report
     assert report.conforms and report.violations == []
     # The warnings are real findings: the actions whose Performance Measure cell is empty.
-    flagged = {r.focus.rsplit("/action/", 1)[1] for r in report.warnings if "measurable target" in r.message}
+    flagged = {r.focus.rsplit("/action/", 1)[1] for r in report.warnings if "No performance measure" in r.message}
     assert flagged == {"2.1.10", "2.1.11", "2.1.12", "2.1.13", "4.1.1", "4.5"}
+    # And the notes: actions whose measures give nothing to measure against.
+    unmeasured = {r.focus.rsplit("/", 1)[1] for r in report.notes if "No measurable target" in r.message}
+    assert {"2.1.10", "1.2.1", "1.2.3"} <= unmeasured and "1.2.13" not in unmeasured
 
 
 def test_an_action_without_owner_is_a_violation_with_its_source_line(graph):

@@ -131,7 +131,7 @@ class PlanBuilder:
         g.add((node, EQG.inPlan, self.plan_iri))
         g.add((node, PROV.wasDerivedFrom, self.excerpt(area.span)))
 
-    def action(self, action: Action, links: list[Link], status: Status | None) -> None:
+    def action(self, action: Action, links: list[Link], status: Status | None, measurable: bool | None = None) -> None:
         g, plan_id = self.g, self.plan.id
         node = self.iris.action(plan_id, action.ref)
         g.add((node, RDF.type, EQG.Action))
@@ -167,6 +167,8 @@ class PlanBuilder:
                 g.add((node, EQG.statusPhrase, _text(status.phrase)))
         if action.ref_inferred:
             g.add((node, EQG.refInferred, Literal(True)))
+        if measurable is not None:
+            g.add((node, EQG.hasMeasurableTarget, Literal(measurable)))
         for note in action.notes:
             g.add((node, EQG.correctionNote, _text(note)))
         g.add((node, PROV.wasDerivedFrom, self.excerpt(action.span)))
@@ -200,7 +202,8 @@ def plan_graph(plan: Plan, extraction: PlanExtraction, iris: Iris, into: Graph |
     for area in plan.priority_areas:
         builder.priority_area(area)
     for action in plan.actions:
-        builder.action(action, extraction.links.get(action.ref, []), extraction.statuses.get(action.ref))
+        builder.action(action, extraction.links.get(action.ref, []), extraction.statuses.get(action.ref),
+                       extraction.measurable.get(action.ref))
     return graph
 
 

@@ -50,12 +50,15 @@ def _documents(args) -> list[Path]:
 def _print_report(report, limit: int | None = 20) -> None:
     for result in report.violations:
         print(result, file=sys.stderr)
-    warnings = report.warnings
+    warnings = report.warnings + (report.notes if limit is None else [])
     for result in warnings[:limit]:
         print(result, file=sys.stderr)
     if limit is not None and len(warnings) > limit:
         print(f"... and {len(warnings) - limit} more warning(s); `eqgraph validate --all` lists them",
               file=sys.stderr)
+    if limit is not None and report.notes:
+        print(f"{len(report.notes)} note(s) about the content (e.g. actions with no measurable target); "
+              "`eqgraph validate --all` lists them", file=sys.stderr)
 
 
 def cmd_build(args) -> int:

@@ -102,7 +102,8 @@ def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress 
             progress(f"build+validate: {index}/{len(plans)} plans")
     clock.lap("build")
     progress(f"build: {len(graph)} triples ({clock.timings.get('build', 0):.2f}s); "
-             f"validate: {len(report.violations)} violation(s), {len(report.warnings)} warning(s) "
+             f"validate: {len(report.violations)} violation(s), {len(report.warnings)} warning(s), "
+             f"{len(report.notes)} note(s) "
              f"({clock.timings.get('validate', 0):.2f}s)")
     compiled = Compiled(plans, graph, report, clock.timings)
     if not report.conforms:
@@ -134,6 +135,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
             "validation": {
                 "violations": len(compiled.report.violations),
                 "warnings": len(compiled.report.warnings),
+                "notes": len(compiled.report.notes),
             },
         }
         (directory / "build.json").write_text(json.dumps(info, indent=2), encoding="utf-8")

@@ -46,7 +46,12 @@ class Report:
 
     @property
     def warnings(self) -> list[Result]:
-        return [r for r in self.results if r.severity != VIOLATION]
+        return [r for r in self.results if r.severity == WARNING]
+
+    @property
+    def notes(self) -> list[Result]:
+        """sh:Info results: findings about the content worth showing (e.g. no measurable target)."""
+        return [r for r in self.results if r.severity == INFO]
 
     @property
     def conforms(self) -> bool:

@@ -21,7 +21,7 @@ from .concepts import ConceptLinker, ThemeLinker
 from .continuity import Continuity, continuity, plan_sequence
 from .links import Link, NewConcept
 from .organisation import OrganisationResolver
-from .status import Status, progress_status
+from .status import Status, has_measurable_target, progress_status
 from .strategies import StrategyCellReader
 from .vocabulary import Vocabulary
 
@@ -34,6 +34,7 @@ CLASSES = {"unit": ORG.OrganizationalUnit, "partner": EQG.Partner, "community": 
 class PlanExtraction:
     links: dict[str, list[Link]] = field(default_factory=dict)  # by action ref
     statuses: dict[str, Status] = field(default_factory=dict)
+    measurable: dict[str, bool] = field(default_factory=dict)  # by action ref: has a measurable target
 
 
 class Extractor:
@@ -65,6 +66,7 @@ class Extractor:
             links = [*owners, *cell, *self.concepts.links(action, owners), *self.themes.links(action)]
             result.links[action.ref] = _dedupe(links)
             result.statuses[action.ref] = progress_status(action.update)
+            result.measurable[action.ref] = has_measurable_target(action.measures)
         return result
 
     @property

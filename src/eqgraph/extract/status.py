@@ -63,6 +63,16 @@ _COMPILED = {status: [re.compile(c, re.IGNORECASE) for c in cues] for status, cu
 _SENTENCE = re.compile(r"[^.;!?]+[.;!?]?")
 
 
+# A measure is measurable when it states a number, a percentage or a direction against a baseline.
+_MEASURABLE = re.compile(r"[0-9]|%|\b(target|baseline|increase|reduc\w*|rate|number|proportion|annual|quarterly)\b",
+                         re.IGNORECASE)
+
+
+def has_measurable_target(measures: tuple[str, ...]) -> bool:
+    """True when at least one performance measure gives something to measure progress against."""
+    return any(_MEASURABLE.search(m) for m in measures)
+
+
 @dataclass(frozen=True)
 class Status:
     status: str
