@@ -134,17 +134,23 @@ def load_catalogue(folder: Path | None = None) -> dict[str, SavedQuery]:
 
 # --- running ------------------------------------------------------------------------------------------
 
-_LOOKUP = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX eqg: <https://w3id.org/eqgraph/ontology#>
-SELECT ?thing ?label ?name WHERE {
-  ?thing a ?class .
-  OPTIONAL { ?thing skos:prefLabel|rdfs:label ?label }
-  ?thing skos:prefLabel|skos:altLabel|skos:hiddenLabel|rdfs:label|eqg:abbreviation|dcterms:identifier ?name .
-}
-"""
+def internal_query(name: str) -> str:
+    """An internal query of queries/internal/ (entity pages, pick-lists)."""
+    return (resources.queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def bind_values(sparql: str, terms: dict[str, object], path: Path | str = "query") -> str:
+    """`sparql` with a VALUES block binding the terms, first in its outermost WHERE group. The terms
+    are pyoxigraph terms, serialised by pyoxigraph (quotes, backslashes and IRIs checked and escaped):
+    values, never text."""
+    if not terms:
+        return sparql
+    names = sorted(terms)
+    clause = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(str(terms[n]) for n in names) + ") }"
+    where = _OUTER_WHERE.search(sparql)
+    if where is None:
+        raise InputError(path, "a query with parameters needs a WHERE { ... } group")
+    return f"{sparql[:where.end()]}\n  {clause}{sparql[where.end():]}"
 
 
 class Catalogue:
@@ -169,7 +175,7 @@ class Catalogue:
         """(IRI, display label, name) for every way of naming an instance of the type's class."""
         if type_name not in self._names:
             cls = ox.NamedNode(self.types[type_name]["class"])
-            rows = self.store.query(_LOOKUP + f"VALUES ?class {{ {cls} }}")
+            rows = self.store.query(bind_values(internal_query("lookup"), {"class": cls}))
             self._names[type_name] = [
                 (r["thing"].value, (r["label"] or r["name"]).value, r["name"].value) for r in rows
             ]
@@ -222,15 +228,7 @@ class Catalogue:
             term = self.resolve(param, str(value))
             terms[param.var or param.name] = term
             shown[param.name] = term.value
-        if not terms:
-            return query.sparql, {}
-        names = sorted(terms)
-        # The terms are serialised by pyoxigraph (quotes and backslashes escaped): values, not text.
-        clause = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(str(terms[n]) for n in names) + ") }"
-        where = _OUTER_WHERE.search(query.sparql)
-        if where is None:
-            raise InputError(query.path, "a query with parameters needs a WHERE { ... } group")
-        return f"{query.sparql[:where.end()]}\n  {clause}{query.sparql[where.end():]}", shown
+        return bind_values(query.sparql, terms, query.path), shown
 
     def run(self, name: str, values: dict[str, str] | None = None, limit: int | None = None) -> QueryResult:
         query = self.get(name)

@@ -27,6 +27,7 @@ examples:
   eqgraph query actions-for-community --param community=BAME
   eqgraph names new-plan.txt         organisation names no vocabulary knows yet
   eqgraph export --format turtle -o merton.ttl
+  eqgraph serve                      web app and SPARQL endpoint on http://127.0.0.1:5000
 
 exit codes: 0 ok, 1 validation failed, 2 bad input
 """
@@ -161,6 +162,30 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from waitress import serve
+
+    from .store import current_release
+    from .web import WebSettings, create_app
+
+    settings = _settings(args)
+    try:
+        current_release(settings.home)
+    except EqgraphError:
+        print("eqgraph: no graph built yet; building it from the built-in plans first", file=sys.stderr)
+        from .pipeline import build
+
+        build(resources.builtin_documents(), settings, _progress(False))
+    app = create_app(settings, WebSettings.from_env(query_timeout=args.timeout))
+    print(f"eqgraph: serving http://{args.host}:{args.port}/ (SPARQL endpoint at /sparql); Ctrl-C stops",
+          file=sys.stderr, flush=True)
+    try:
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="eqgraph", _quiet=True)
+    finally:
+        app.config["EQGRAPH"].close()
+    return 0
+
+
 def cmd_names(args) -> int:
     from .pipeline import unknown_names
 
@@ -229,6 +254,17 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--limit", type=int, default=1000, metavar="N",
                    help="return at most N rows; more are reported as truncated (default 1000)")
     out_option(q)
+
+    s = command("serve", "serve the web front end and SPARQL endpoint (production WSGI server)", cmd_serve,
+                "Serve the saved-query gallery, entity pages, graph views and the SPARQL endpoint with the\n"
+                "waitress WSGI server, on the current graph (built first if there is none).\n\n"
+                "example: eqgraph serve --port 5000")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    s.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+    s.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="time limit of a public SPARQL query (default 5, or $EQGRAPH_QUERY_TIMEOUT)")
+    out_option(s)
 
     n = command("names", "list organisation names in the documents that no vocabulary knows yet", cmd_names,
                 "Read the documents for organisation-like names (capitalised phrases ending in Society, Forum,\n"

@@ -8,6 +8,7 @@ published as a new release. Nothing is written unless every document parses and 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import __version__, resources
-from .catalogue import catalogue_graph, load_catalogue
+from .catalogue import Catalogue, catalogue_graph, load_catalogue
+from .graphs import write_views
 from .build import load_ontology, load_vocabularies, new_graph, plan_graph, shared_graph
 from .config import Settings
 from .errors import ValidationFailed
@@ -119,6 +121,15 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
 
     def write(directory: Path) -> None:
         store = OxigraphStore.create(directory / "store", ntriples)
+        # What the web front end shows next to the graph: the source lines, SHACL results per node,
+        # and the graph views (computed once here, never per request).
+        documents = directory / "documents"
+        documents.mkdir()
+        for path in paths:
+            shutil.copyfile(path, documents / Path(path).name)
+        report = [result.__dict__ for result in compiled.report.results]
+        (directory / "report.json").write_text(json.dumps(report), encoding="utf-8")
+        write_views(Catalogue(store), directory / "graphs")
         info = {
             "eqgraph": __version__,
             "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -1,0 +1,133 @@
+"""Home (the saved-query gallery, plans to browse, search) and one page per saved query."""
+
+from __future__ import annotations
+
+import io
+from collections import OrderedDict
+
+from flask import Blueprint, Response, abort, request, url_for
+
+from ..catalogue import ParameterError, UnknownQuery, internal_query
+from ..results import write_result
+from .render import local_path, render, state
+
+bp = Blueprint("pages", __name__)
+
+TAG_ORDER = ["overview", "actions", "communities", "partners", "departments", "strategies", "objectives",
+             "continuity", "progress", "quality", "gaps", "engagement", "search", "graph", "charts", "browse"]
+
+
+@bp.route("/")
+@bp.route("/index.json", defaults={"fmt": "json"})
+def home(fmt=None):
+    release = state().release
+    queries = release.catalogue.queries
+    groups: "OrderedDict[str, list]" = OrderedDict()
+    for tag in TAG_ORDER:
+        members = [q for q in queries.values() if q.tags and q.tags[0] == tag]
+        if members:
+            groups[tag] = [_query_summary(q) for q in members]
+    rest = [_query_summary(q) for q in queries.values() if not q.tags or q.tags[0] not in TAG_ORDER]
+    if rest:
+        groups["other"] = rest
+    plans: "OrderedDict[str, dict]" = OrderedDict()
+    for row in release.store.query(internal_query("browse")):
+        plan = plans.setdefault(row["planId"].value, {
+            "id": row["planId"].value, "title": row["planTitle"].value, "iri": row["plan"].value,
+            "href": local_path(row["plan"].value), "objectives": []})
+        plan["objectives"].append({"number": int(row["number"].value), "label": row["label"].value,
+                                   "iri": row["objective"].value, "href": local_path(row["objective"].value),
+                                   "actions": int(row["actions"].value),
+                                   "browse": url_for("pages.query_page", name="actions", plan=plan["id"],
+                                                     objective=row["number"].value)})
+    data = {"title": "eqgraph", "groups": groups, "plans": list(plans.values()), "build": release.info}
+    return render("home.html", data, fmt)
+
+
+def _query_summary(query) -> dict:
+    return {"name": query.name, "title": query.title, "description": query.description, "tags": list(query.tags),
+            "params": [p.__dict__ for p in query.params], "href": url_for("pages.query_page", name=query.name)}
+
+
+@bp.route("/queries.json")
+def query_list():
+    release = state().release
+    return render("home.html", {"queries": [_query_summary(q) for q in release.catalogue.queries.values()]},
+                  "json")
+
+
+@bp.route("/query/<name>")
+@bp.route("/query/<name>.<fmt>")
+def query_page(name: str, fmt: str | None = None):
+    if fmt not in (None, "json", "csv", "tsv", "ttl"):
+        abort(404, f"no {fmt!r} download; try .json, .csv or .tsv")
+    release = state().release
+    catalogue = release.catalogue
+    try:
+        query = catalogue.get(name)
+    except UnknownQuery as error:
+        abort(404, str(error))
+    values = {p.name: request.args[p.name] for p in query.params if request.args.get(p.name)}
+    fields = []
+    for param in query.params:
+        options = catalogue.options(param.type)
+        fields.append({**param.__dict__, "value": values.get(param.name, ""), "options": options})
+    missing = [p.name for p in query.params if p.required and p.name not in values]
+    result, error, status = None, None, 200
+    if not missing:
+        try:
+            result = catalogue.run(name, values, limit=state().web.page_rows if fmt is None else None)
+        except ParameterError as exc:
+            error, status = str(exc), 400
+    if fmt in ("csv", "tsv") and result is not None:
+        out = io.StringIO()
+        write_result(result, fmt, out)
+        mimetype = "text/csv" if fmt == "csv" else "text/tab-separated-values"
+        return Response(out.getvalue(), mimetype=f"{mimetype}; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    if fmt in ("csv", "tsv", "ttl") and result is None:
+        abort(400, error or f"parameters needed: {', '.join(missing)}")
+    data = {
+        "title": query.title, "name": name, "description": query.description, "tags": list(query.tags),
+        "fields": fields, "missing": missing, "error": error, "sparql": query.sparql,
+        "share": request.url, "result": _result_data(result) if result else None,
+        "downloads": {f: url_for("pages.query_page", name=name, fmt=f, **values) for f in ("csv", "json")}
+        if result else {},
+    }
+    return render("query.html", data, fmt, status)
+
+
+def _result_data(result) -> dict:
+    rows = []
+    for row in result.rows:
+        cells = []
+        for var in result.variables:
+            term = row.get(var)
+            if term is None:
+                cells.append({"text": ""})
+            elif type(term).__name__ == "NamedNode":
+                cells.append({"text": term.value, "iri": term.value, "href": local_path(term.value) or term.value})
+            else:
+                cells.append({"text": term.value})
+        rows.append(cells)
+    return {"variables": result.variables, "rows": rows, "plain": result.plain_rows(), "count": len(rows),
+            "truncated": result.truncated, "ms": round(result.elapsed * 1000, 1), "sparql": result.sparql,
+            "bindings": result.bindings}
+
+
+@bp.route("/search")
+def search():
+    text = request.args.get("q", "").strip()
+    if not text:
+        return render("search.html", {"title": "Search", "q": "", "result": None})
+    result = state().release.catalogue.run("search", {"text": text})
+    return render("search.html", {"title": f"Search: {text}", "q": text, "result": _result_data(result)})
+
+
+@bp.route("/about")
+def about():
+    release = state().release
+    return render("about.html", {"title": "About this graph", "build": release.info,
+                                 "base": state().settings.base})
+
+
