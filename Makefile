@@ -1,11 +1,14 @@
 # eqgraph — everything a fresh machine needs is installed by these targets.
-#   make run    set up, build the graph from the built-in plans, show it
-#   make test   set up (including system tools the tests use) and run the test suite
+#   make run    set up, build the graph from the built-in plans, serve it on http://127.0.0.1:5000
+#   make test   set up (venv, packages, front-end library, Chromium and rapper for the tests) and test
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+WEBLIB := web/node_modules/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
 
 .PHONY: run test build setup system-deps bench clean
 
@@ -15,27 +18,37 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Front-end library (Cytoscape.js) from the npm registry, pinned by web/package-lock.json; never committed.
+$(WEBLIB): web/package.json web/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd web && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "note: npm not found; the interactive graph view needs it (the rest of the site works)"; fi
 
-# Debian tools the tests drive: rapper (raptor2-utils), an independent Turtle parser.
+setup: $(STAMP) $(WEBLIB)
+
+# Debian tools the tests drive: rapper (raptor2-utils, an independent Turtle parser) and Chromium.
 system-deps:
-	@command -v rapper >/dev/null 2>&1 || { \
+	@missing=""; command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing raptor2-utils (rapper)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq raptor2-utils >/dev/null; \
-	  else echo "note: rapper not found and cannot apt-get install it; its test will be skipped"; fi; }
+	    echo "installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "note: missing$$missing and cannot apt-get install; their tests will be skipped"; fi; fi
 
-build: $(STAMP)
+build: setup
 	$(BIN)/eqgraph build
 
 run: build
-	$(BIN)/eqgraph plans
+	$(BIN)/eqgraph serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) system-deps
+test: setup system-deps
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
+bench: setup
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_queries.py
+	$(BIN)/python benchmarks/load_test.py
+	$(BIN)/python benchmarks/eval_extraction.py
 
 clean:
-	rm -rf $(VENV) var benchmarks/out
+	rm -rf $(VENV) var benchmarks/out web/node_modules

@@ -118,6 +118,7 @@ class Request:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 10_000
+    base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint's URL
 
 
 # --- the worker process (imports only pyoxigraph) -------------------------------------------------
@@ -211,7 +212,7 @@ def execute(store, request: Request) -> Answer:
     """Run one query on a pyoxigraph store and serialise the answer (used inside the workers)."""
     import pyoxigraph as ox
 
-    kwargs = {}
+    kwargs = {"base_iri": request.base_iri} if request.base_iri else {}
     if request.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
     if request.named_graphs:

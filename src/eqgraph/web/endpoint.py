@@ -153,7 +153,7 @@ def _answer() -> Response:
     check_query(query, web.service_allowlist)
     job = Request(query, solutions if not html else "application/sparql-results+json", graphs,
                   tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
-                  web.max_rows)
+                  web.max_rows, request.base_url)
     if html:
         return _html(query, job)
     answer = state().executor.run(job)

@@ -17,8 +17,12 @@ TAG_ORDER = ["overview", "actions", "communities", "partners", "departments", "s
              "continuity", "progress", "quality", "gaps", "engagement", "search", "graph", "charts", "browse"]
 
 
+@bp.route("/index.json")
+def home_json():
+    return home("json")
+
+
 @bp.route("/")
-@bp.route("/index.json", defaults={"fmt": "json"})
 def home(fmt=None):
     release = state().release
     queries = release.catalogue.queries
@@ -97,16 +101,27 @@ def query_page(name: str, fmt: str | None = None):
     return render("query.html", data, fmt, status)
 
 
+def _link_text(row: dict, var: str, iri_columns: int) -> str | None:
+    """What a person reads for an IRI cell: its label column when the row has one."""
+    for key in (f"{var}Label", f"{var}Title", "label" if iri_columns == 1 else None, "title" if var == "action" else None):
+        if key and row.get(key) is not None:
+            return row[key].value
+    return None
+
+
 def _result_data(result) -> dict:
     rows = []
     for row in result.rows:
         cells = []
+        iri_columns = sum(1 for v in result.variables if type(row.get(v)).__name__ == "NamedNode")
         for var in result.variables:
             term = row.get(var)
             if term is None:
                 cells.append({"text": ""})
             elif type(term).__name__ == "NamedNode":
-                cells.append({"text": term.value, "iri": term.value, "href": local_path(term.value) or term.value})
+                href = local_path(term.value)
+                text = _link_text(row, var, iri_columns) or (href[len("/id/"):] if href else term.value)
+                cells.append({"text": text, "iri": term.value, "href": href or term.value})
             else:
                 cells.append({"text": term.value})
         rows.append(cells)

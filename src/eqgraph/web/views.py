@@ -16,8 +16,12 @@ DOWNLOADS = {"json": "application/json", "graphml": "application/graphml+xml", "
 VENDOR = {"cytoscape.min.js": ("cytoscape", "dist", "cytoscape.min.js")}
 
 
+@bp.route("/graphs.json")
+def graphs_json():
+    return graphs("json")
+
+
 @bp.route("/graphs")
-@bp.route("/graphs.json", defaults={"fmt": "json"})
 def graphs(fmt=None):
     views = [{"name": name, "title": g["title"], "description": g["description"], "nodes": len(g["nodes"]),
               "edges": len(g["edges"]), "href": url_for("views.graph", name=name)}

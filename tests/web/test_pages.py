@@ -1,0 +1,111 @@
+"""Pages as a user meets them: the gallery, query forms, entity pages, JSON twins, errors, headers."""
+
+import json
+
+import pytest
+
+
+def test_home_is_the_query_gallery_grouped_by_tag(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Strategies feeding an objective" in html and "Actions for a community" in html
+    assert "merton-2017-18" in html and "Equality Objective 2" in html
+    twin = client.get("/index.json").get_json()
+    assert twin["ok"] and "strategies" in twin["groups"] and len(twin["plans"]) == 2
+
+
+def test_a_query_page_offers_pick_lists_and_runs_from_its_url(client):
+    page = client.get("/query/actions-for-community")
+    html = page.get_data(as_text=True)
+    assert '<select name="community" required>' in html and ">Tamil parents</option>" in html
+    run = client.get("/query/strategies-feeding-objective?plan=merton-2017-18&objective=1")
+    html = run.get_data(as_text=True)
+    assert run.status_code == 200 and "Health and Wellbeing Strategy" in html and "10 rows" in html
+    assert 'href="/id/strategy/health-and-wellbeing-strategy"' in html
+    assert "shareable link" in html and "<summary>SPARQL</summary>" in html
+
+
+def test_every_page_has_a_json_twin(client):
+    data = client.get("/query/strategies-feeding-objective.json?plan=merton-2017-18&objective=1").get_json()
+    labels = {row["label"]: row["actions"] for row in data["result"]["plain"]}
+    assert labels["Health and Wellbeing Strategy"] == "3"
+    same = client.get("/query/strategies-feeding-objective?plan=merton-2017-18&objective=1",
+                      headers={"Accept": "application/json"}).get_json()
+    assert same["result"]["plain"] == data["result"]["plain"]
+    assert client.get("/graphs.json").get_json()["views"]
+    assert client.get("/id/partner/network-rail", headers={"Accept": "application/json"}).get_json()["title"] == \
+        "Network Rail"
+
+
+def test_downloads(client):
+    csv = client.get("/query/actions-for-partner.csv?partner=TfL")
+    assert csv.mimetype == "text/csv" and csv.get_data(as_text=True).splitlines()[0] == "action,plan,ref,title,field,words"
+    assert "attachment" in csv.headers["Content-Disposition"]
+
+
+def test_bad_parameters_get_a_helpful_400(client):
+    page = client.get("/query/actions-for-partner?partner=Network+Rial")
+    assert page.status_code == 400 and "did you mean" in page.get_data(as_text=True)
+
+
+def test_an_action_page_shows_source_evidence_and_checks(client):
+    page = client.get("/id/plan/merton-2013-14/action/2.1.10")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "000_40e3021ba5099370.txt, lines 95–95" in html  # source text with its document and lines
+    assert "Commission a Pharmaceutical Needs Assessment" in html
+    assert "No performance measure." in html  # SHACL status inline
+    rail = client.get("/id/plan/merton-2013-14/action/1.2.17").get_data(as_text=True)
+    assert "progress update" in rail and "<q>network rail</q>" in rail  # evidence: field and words
+
+
+def test_document_text_is_escaped(client):
+    # The 2013 source has <p> and <b> fragments; the raw lines are shown as text, never as markup.
+    html = client.get("/id/plan/merton-2013-14/action/1.2.12").get_data(as_text=True)
+    assert "&lt;p&gt;Equality objectives to be included" in html
+    assert "<p>Equality objectives to be included" not in html
+    hostile = client.get("/search?q=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in hostile and "&lt;script&gt;" in hostile
+
+
+@pytest.mark.parametrize("accept, marker", [
+    ("text/turtle", "eqg:ref \"2.6\""), ("application/n-triples", "<https://w3id.org/eqgraph/ontology#ref> \"2.6\""),
+    ("application/ld+json", '"@id"'), ("application/rdf+xml", "<rdf:RDF"),
+])
+def test_entities_are_served_by_content_negotiation(client, accept, marker):
+    response = client.get("/id/plan/merton-2017-18/action/2.6", headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == accept
+    assert marker in response.get_data(as_text=True)
+    assert "Accept" in response.headers["Vary"]
+
+
+def test_errors_help_and_never_show_traces(client):
+    missing = client.get("/id/plan/nope")
+    assert missing.status_code == 404 and "Traceback" not in missing.get_data(as_text=True)
+    assert client.get("/query/nope", headers={"Accept": "application/json"}).get_json() == {
+        "ok": False, "status": 404, "error": "no saved query named 'nope'; `eqgraph query --list` lists them"}
+    assert client.get("/query/actions.pdf").status_code == 404
+
+
+def test_security_headers(client):
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
+
+
+def test_graph_views_and_their_exports(client):
+    page = client.get("/graphs/strategies").get_data(as_text=True)
+    assert "Health and Wellbeing Strategy" in page and "betweenness" in page
+    data = client.get("/graphs/strategies.json").get_json()
+    node = next(n for n in data["nodes"] if n["label"] == "Health and Wellbeing Strategy")
+    assert node["href"] == "/id/strategy/health-and-wellbeing-strategy" and node["size"] > 20
+    assert client.get("/graphs/partners.graphml").get_data(as_text=True).startswith("<?xml")
+    assert b"<gexf" in client.get("/graphs/communities.gexf").get_data()
+    charts = client.get("/graphs").get_data(as_text=True)
+    assert "Actions per protected characteristic, by plan" in charts and "Marriage and civil partnership" in charts
+
+
+def test_vendored_script_is_served_from_this_site(client):
+    response = client.get("/vendor/cytoscape.min.js")
+    assert response.status_code == 200 and b"cytoscape" in response.get_data()[:2000]
