@@ -29,6 +29,7 @@ REQUIRED = {  # the contract other tools rely on
     "department-workload": {"plan"}, "characteristic-coverage": set(), "uncovered-communities": {"plan"},
     "actions-without-target": {"plan"}, "status-by-objective": {"plan"}, "partners": set(),
     "strategy-dependencies": {"plan"}, "search": {"text"},
+    "department-partners": set(), "community-objectives": set(), "plan-graph": {"plan"},
 }
 
 

@@ -109,3 +109,16 @@ def test_graph_views_and_their_exports(client):
 def test_vendored_script_is_served_from_this_site(client):
     response = client.get("/vendor/cytoscape.min.js")
     assert response.status_code == 200 and b"cytoscape" in response.get_data()[:2000]
+
+
+def test_a_construct_query_downloads_as_turtle(client):
+    from rdflib import Graph
+
+    page = client.get("/query/plan-graph?plan=merton-2017-18").get_data(as_text=True)
+    assert "Turtle" in page
+    turtle = client.get("/query/plan-graph.ttl?plan=merton-2017-18")
+    assert turtle.mimetype == "text/turtle" and "attachment" in turtle.headers["Content-Disposition"]
+    graph = Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
+    assert len(graph) == 1000 and turtle.headers["X-Eqgraph-Truncated"] == "true"  # this app caps at 1000
+    assert not any("merton-2013-14" in str(s) for s in graph.subjects())
+    assert client.get("/query/plans.ttl").status_code == 404

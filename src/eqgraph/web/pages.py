@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections import OrderedDict
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request, url_for
 
 from ..catalogue import ParameterError, UnknownQuery, internal_query
@@ -80,25 +81,40 @@ def query_page(name: str, fmt: str | None = None):
     result, error, status = None, None, 200
     if not missing:
         try:
-            result = catalogue.run(name, values, limit=state().web.page_rows if fmt is None else None)
+            # A page shows the first rows; a download (or JSON twin) carries up to the endpoint's cap.
+            result = catalogue.run(name, values, limit=state().web.page_rows if fmt is None else state().web.max_rows)
         except ParameterError as exc:
             error, status = str(exc), 400
     if fmt in ("csv", "tsv") and result is not None:
         out = io.StringIO()
         write_result(result, fmt, out)
         mimetype = "text/csv" if fmt == "csv" else "text/tab-separated-values"
-        return Response(out.getvalue(), mimetype=f"{mimetype}; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+        return Response(out.getvalue(), mimetype=f"{mimetype}; charset=utf-8",
+                        headers=_download_headers(name, fmt, result))
     if fmt in ("csv", "tsv", "ttl") and result is None:
         abort(400, error or f"parameters needed: {', '.join(missing)}")
+    if fmt == "ttl":
+        if query.form not in ("CONSTRUCT", "DESCRIBE"):
+            abort(404, "Turtle downloads are for queries that build a graph (CONSTRUCT); use .csv or .json")
+        triples = [ox.Triple(r["subject"], r["predicate"], r["object"]) for r in result.rows]
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=state().prefixes)
+        return Response(body, mimetype="text/turtle", headers=_download_headers(name, "ttl", result))
     data = {
         "title": query.title, "name": name, "description": query.description, "tags": list(query.tags),
         "fields": fields, "missing": missing, "error": error, "sparql": query.sparql,
         "share": request.url, "result": _result_data(result) if result else None,
-        "downloads": {f: url_for("pages.query_page", name=name, fmt=f, **values) for f in ("csv", "json")}
+        "downloads": {f: url_for("pages.query_page", name=name, fmt=f, **values)
+                      for f in (("ttl", "json") if query.form in ("CONSTRUCT", "DESCRIBE") else ("csv", "json"))}
         if result else {},
     }
     return render("query.html", data, fmt, status)
+
+
+def _download_headers(name: str, fmt: str, result) -> dict:
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    if result.truncated:  # never silently: the download says it stopped at the cap
+        headers["X-Eqgraph-Truncated"] = "true"
+    return headers
 
 
 def _link_text(row: dict, var: str, iri_columns: int) -> str | None:
