@@ -23,6 +23,8 @@ from rdflib.namespace import SKOS
 from ..namespaces import EQG
 
 _SENTENCE_END = re.compile(r"[.;:!?](?=\s|$)")
+_NOT_WORD = re.compile(r"[^a-z0-9'|&]")
+_QUOTES = str.maketrans({"’": "'", "‘": "'"})
 
 
 def normalise(text: str) -> str:
@@ -58,6 +60,22 @@ def _normalise_mapped(text: str) -> tuple[str, list[int]]:
     return "".join(chars), where
 
 
+def _scan_text(text: str) -> str | None:
+    """The text prepared for matching, the same length as `text` so that offsets carry over: lower
+    case, sentence ends as "|", "&" kept (labels match it as "and"), everything else a space. None
+    when lower-casing changes the length (rare non-ASCII), where the slower mapped form is used."""
+    lowered = text.translate(_QUOTES).lower()
+    if len(lowered) != len(text):
+        return None
+    return _NOT_WORD.sub(" ", _SENTENCE_END.sub("|", lowered))
+
+
+def _label_pattern(key: str) -> str:
+    """A normalised label as a pattern over `_scan_text` output: any run of spaces between words,
+    "and" also written "&"."""
+    return r" +".join("(?:and|&)" if word == "and" else re.escape(word) for word in key.split())
+
+
 @dataclass(frozen=True)
 class Match:
     """A concept found in a text, with the words that named it and where (character offsets)."""
@@ -87,6 +105,8 @@ class Vocabulary:
                 self._by_abbreviation.setdefault(str(abbr), []).append(concept)
         labels = sorted(self._by_label, key=lambda k: (-len(k), k))
         self._labels = re.compile(r"(?<= )(?:" + "|".join(map(re.escape, labels)) + r")(?= )") if labels else None
+        self._fast_labels = re.compile(r"(?<![a-z0-9'&])(?:" + "|".join(map(_label_pattern, labels))
+                                       + r")(?![a-z0-9'&])") if labels else None
         abbreviations = sorted(self._by_abbreviation, key=lambda k: (-len(k), k))
         self._abbreviations = re.compile(
             r"(?<![A-Za-z0-9&])(?:" + "|".join(map(re.escape, abbreviations)) + r")(?![A-Za-z0-9&])"
@@ -95,7 +115,12 @@ class Vocabulary:
     def matches(self, text: str) -> list[Match]:
         """Every concept occurrence, non-overlapping (longest first at each position), in text order."""
         candidates: list[tuple[int, int, list[URIRef], str]] = []
-        if self._labels is not None:
+        scan = _scan_text(text) if self._fast_labels is not None else None
+        if scan is not None:
+            for m in self._fast_labels.finditer(scan):
+                key = normalise(m.group()).strip()
+                candidates.append((m.start(), m.end(), self._by_label[key], key))
+        elif self._labels is not None:
             norm, where = _normalise_mapped(text)
             for m in self._labels.finditer(norm):
                 start, end = where[m.start()], where[m.end() - 1] + 1
