@@ -1,7 +1,5 @@
 """Pages as a user meets them: the gallery, query forms, entity pages, JSON twins, errors, headers."""
 
-import json
-
 import pytest
 
 

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from rdflib import URIRef
 
 from ..model import Action
-from .links import COMMITMENT_FIELDS, OWNER_CELL, STRATEGY_CELL, TEXT_FIELDS, UPDATE, Link, field_texts
+from .links import COMMITMENT_FIELDS, STRATEGY_CELL, TEXT_FIELDS, Link, field_texts
 from .vocabulary import Match, Vocabulary
 
 
@@ -119,18 +119,18 @@ class ThemeLinker:
         return list(found.values())
 
 
+# Links of one family name one relation at two strengths; the stronger reading wins.
+_FAMILY = {"targetsCommunity": ("community", 0), "mentionsCommunity": ("community", 1),
+           "servesStrategy": ("strategy", 0), "mentionsStrategy": ("strategy", 1)}
+
+
 def _first_per_target(links: list[Link]) -> list[Link]:
-    """One link per target: the strongest reading wins (a community both targeted and mentioned is
-    targeted), then the first field that names it is the evidence shown."""
-    strength = {"targetsCommunity": 0, "servesStrategy": 0, "mentionsCommunity": 1, "mentionsStrategy": 1}
-    kept: dict[tuple[str, URIRef], Link] = {}
-    for link in sorted(links, key=lambda l: strength.get(l.predicate, 0)):
-        family = "mentions" if link.predicate.startswith(("mentions", "targets", "serves")) else link.predicate
-        family = {"targetsCommunity": "community", "mentionsCommunity": "community",
-                  "servesStrategy": "strategy", "mentionsStrategy": "strategy"}.get(link.predicate, family)
-        kept.setdefault((family, link.target), link)
-    order = {id(l): i for i, l in enumerate(links)}
-    return sorted(kept.values(), key=lambda l: order[id(l)])
-
-
-__all__ = ["ConceptLinker", "OWNER_CELL", "UPDATE"]
+    """One link per target and relation: a community both targeted and mentioned is targeted; the
+    first field that names it is the evidence shown. Order of first appearance is kept."""
+    kept: dict[tuple[str, URIRef], tuple[int, int, Link]] = {}
+    for position, link in enumerate(links):
+        family, strength = _FAMILY.get(link.predicate, (link.predicate, 0))
+        key = (family, link.target)
+        if key not in kept or strength < kept[key][0]:
+            kept[key] = (strength, position, link)
+    return [link for _, _, link in sorted(kept.values(), key=lambda item: item[1])]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ..model import Action, Plan
+from ..model import Plan
 from .links import ALL_FIELDS, field_texts
 from .vocabulary import Vocabulary, normalise
 
@@ -72,5 +72,3 @@ def candidates(plans: Iterable[Plan], lexicon: Vocabulary, reviewed: set[str]) -
                                            action.span.document)
     return sorted(found.values(), key=lambda c: (c.plan, c.line, c.name))
 
-
-__all__ = ["Action", "Candidate", "candidates", "load_reviewed"]

@@ -43,8 +43,6 @@ _ACTION_REF_3 = re.compile(_LEADING_TAGS + r"(?P<ref>\d{1,2}\.\d{1,2}\.\d{1,3})\
 _AREA_REF = re.compile(r"^(?P<ref>(?P<obj>\d{1,2})\.\d{1,2})\.?\s+(?P<title>\S.*)$")
 _SEQUENCE_REF = re.compile(_LEADING_TAGS + r"(?P<ref>\d{1,2})\.(?=\s|<|$)")
 
-TEXT_FIELDS = ("statement", "key_activity", "measures", "update")
-LINE_FIELDS = ("strategy", "owner")
 TITLE_MAX = 140
 
 

@@ -13,7 +13,6 @@ Kinds:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -131,5 +130,3 @@ class Corrections:
             setattr(action, source, "" if source in LINE_FIELDS else ())
         action.notes.append(entry["source"].strip())
 
-
-__all__ = ["Corrections", "replace"]
