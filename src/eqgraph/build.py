@@ -207,8 +207,8 @@ def plan_graph(plan: Plan, extraction: PlanExtraction, iris: Iris, into: Graph |
     return graph
 
 
-def shared_graph(new_concepts: Iterable[NewConcept], continuities: Iterable[Continuity], iris: Iris) -> Graph:
-    """What spans plans: entities minted from the text, and continuity links between plans."""
+def new_concepts_graph(new_concepts: Iterable[NewConcept]) -> Graph:
+    """Entities minted from the text that no curated vocabulary has (marked eqg:curated false)."""
     g = new_graph()
     for concept in new_concepts:
         g.add((concept.iri, RDF.type, EQG[concept.rdf_type]))
@@ -216,6 +216,12 @@ def shared_graph(new_concepts: Iterable[NewConcept], continuities: Iterable[Cont
         g.add((concept.iri, SKOS.prefLabel, Literal(concept.label, lang="en")))
         g.add((concept.iri, EQG.curated, Literal(False)))
         g.add((concept.iri, RDFS.comment, _text(concept.note)))
+    return g
+
+
+def continuity_graph(continuities: Iterable[Continuity], iris: Iris) -> Graph:
+    """Continuity links between consecutive plans, each with its score and evidence."""
+    g = new_graph()
     for c in continuities:
         earlier, later = iris.action(c.earlier_plan, c.earlier), iris.action(c.later_plan, c.later)
         node = iris.continuity(c.earlier_plan, c.earlier, c.later_plan, c.later)
@@ -232,4 +238,4 @@ def shared_graph(new_concepts: Iterable[NewConcept], continuities: Iterable[Cont
     return g
 
 
-__all__ = ["load_ontology", "load_vocabularies", "new_graph", "plan_graph", "shared_graph"]
+__all__ = ["load_ontology", "load_vocabularies", "new_graph", "plan_graph", "new_concepts_graph", "continuity_graph"]

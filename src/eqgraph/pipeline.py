@@ -22,7 +22,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from . import __version__, resources
 from .catalogue import Catalogue, catalogue_graph, load_catalogue
 from .graphs import write_views
-from .build import load_ontology, load_vocabularies, new_graph, plan_graph, shared_graph
+from .build import continuity_graph, load_ontology, load_vocabularies, new_concepts_graph, new_graph, plan_graph
 from .config import Settings
 from .errors import ValidationFailed
 from .extract import Extractor
@@ -105,9 +105,10 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress) -> C
     clock.lap("load")
     extractions = {plan.id: extractor.plan(plan) for plan in plans}
     continuities = extractor.continuity(plans, extractions)
-    shared = shared_graph(extractor.new_concepts, continuities, iris)
+    minted = new_concepts_graph(extractor.new_concepts)
+    carried = continuity_graph(continuities, iris)
     ontology = load_ontology()
-    context = ontology + vocab + shared  # what every plan's links and values may point to
+    context = ontology + vocab + minted  # what every plan's links and values may point to
     clock.lap("extract")
     progress(f"extract: {sum(len(l) for e in extractions.values() for l in e.links.values())} links, "
              f"{len(continuities)} continuity pairs ({clock.timings['extract']:.2f}s)")
@@ -115,10 +116,11 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress) -> C
     catalogue = catalogue_graph(load_catalogue(), settings.base)  # the saved queries, findable with the data
     # The vocabularies are checked once; each plan is checked against the plan shapes with them as
     # read-only context (never copied), so the cost grows linearly with the number of plans.
-    report = validate(context, load_shapes("vocabulary"))
+    # Continuity spans plans, so it is checked once with the vocabularies, not with every plan.
+    report = validate(ReadOnlyGraphAggregate([context, carried]), load_shapes("vocabulary"))
     plan_shapes = load_shapes("plan")
     clock.lap("validate")
-    parts = [context, catalogue]
+    parts = [context, carried, catalogue]
     for index, plan in enumerate(plans, start=1):
         triples = plan_graph(plan, extractions[plan.id], iris)
         clock.lap("build")
