@@ -237,3 +237,12 @@ def test_the_catalogue_is_published_in_the_graph(catalogue):
                                     schema:keywords "communities" }"""))
     labels = {r["label"].value for r in rows}
     assert "Actions for a community" in labels
+
+
+def test_plan_graph_holds_one_plan_and_nothing_else(catalogue):
+    result = catalogue.run("plan-graph", {"plan": "merton-2017-18"}, limit=100_000)
+    assert not result.truncated
+    subjects = {row["subject"].value for row in result.rows}
+    assert all("/plan/merton-2017-18" in s for s in subjects), [s for s in subjects if "merton-2017-18" not in s][:3]
+    assert any(s.endswith("/action/4.4/measure/3") for s in subjects)
+    assert any("/action/2.6/link/" in s for s in subjects)
