@@ -246,3 +246,8 @@ def test_plan_graph_holds_one_plan_and_nothing_else(catalogue):
     assert all("/plan/merton-2017-18" in s for s in subjects), [s for s in subjects if "merton-2017-18" not in s][:3]
     assert any(s.endswith("/action/4.4/measure/3") for s in subjects)
     assert any("/action/2.6/link/" in s for s in subjects)
+
+
+def test_an_enormous_number_is_a_parameter_error(catalogue):
+    with pytest.raises(ParameterError, match="whole number"):
+        catalogue.run("actions", {"objective": "9" * 5000})

@@ -154,3 +154,38 @@ def test_query_csv_tsv_and_truncation(capsys, home):
 def test_query_errors_exit_2_with_a_clear_message(capsys, home, args, message):
     code, _, err = run(capsys, *args, "--out", str(home))
     assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_export_errors_are_one_line_and_files_are_readable(capsys, home, tmp_path):
+    import stat
+
+    code, _, err = run(capsys, "export", "--out", str(home), "-o", str(tmp_path))
+    assert code == 2 and err.strip().splitlines() == [f"eqgraph: error: {tmp_path} is a directory; give a file name"]
+    blocker = tmp_path / "file.nt"
+    blocker.write_text("x")
+    code, _, err = run(capsys, "export", "--out", str(home), "-o", str(blocker / "inner.ttl"))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    target = tmp_path / "graph.ttl"
+    assert run(capsys, "export", "--out", str(home), "-o", str(target))[0] == 0
+    assert target.stat().st_mode & stat.S_IROTH  # readable by others, like any file the user writes
+
+
+def test_documents_with_the_same_file_name_are_refused(capsys, tmp_path):
+    source = resources.builtin_documents()[1].read_bytes()
+    for folder, plan in (("a", "plan-a"), ("b", "plan-b")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "plan.txt").write_bytes(source)
+        (tmp_path / folder / "plans.yaml").write_text(f"plans:\n  - {{id: {plan}, file: plan.txt}}\n")
+    code, _, err = run(capsys, "build", str(tmp_path / "a" / "plan.txt"), str(tmp_path / "b" / "plan.txt"),
+                       "--out", str(tmp_path / "home"))
+    assert code == 2 and "same file name" in err
+
+
+def test_a_built_in_document_cut_at_a_row_boundary_is_blamed_not_the_corrections(capsys, tmp_path):
+    source = resources.builtin_documents()[0].read_text(encoding="utf-8")
+    cut = tmp_path / "000_40e3021ba5099370.txt"
+    cut.write_text(source[: source.index("<p>3.1.4 Increase take up")], encoding="utf-8")
+    (tmp_path / "plans.yaml").write_text("plans:\n  - {id: merton-2013-14, file: 000_40e3021ba5099370.txt}\n")
+    code, _, err = run(capsys, "build", str(cut), "--out", str(tmp_path / "home"))
+    assert code == 2
+    assert err.startswith("eqgraph: error: 000_40e3021ba5099370.txt") and "truncated" in err

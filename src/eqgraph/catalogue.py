@@ -194,7 +194,7 @@ class Catalogue:
         spec = self.types[param.type]
         if "datatype" in spec:
             if spec["datatype"].endswith("#integer"):
-                if not re.fullmatch(r"[+-]?\d+", value.strip()):
+                if not re.fullmatch(r"[+-]?\d{1,9}", value.strip()):
                     raise ParameterError(f"parameter {param.name!r} must be a whole number, not {value!r}")
                 return ox.Literal(str(int(value)), datatype=ox.NamedNode(spec["datatype"]))
             return ox.Literal(value)

@@ -149,17 +149,33 @@ def cmd_export(args) -> int:
         sys.stdout.flush()
         return 0
     target = Path(args.output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    write_atomically(target, data)
+    print(f"wrote {target} ({len(data)} bytes, {args.format})", file=sys.stderr)
+    return 0
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a part: a temporary file in
+    the same folder, flushed to disk, then renamed over the target (keeping an existing file's mode)."""
+    if target.is_dir():
+        raise EqgraphError(f"{target} is a directory; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise EqgraphError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    print(f"wrote {target} ({len(data)} bytes, {args.format})", file=sys.stderr)
-    return 0
 
 
 def cmd_serve(args) -> int:

@@ -50,11 +50,25 @@ FORMAT_ALIASES = {  # ?format= values some clients send
     "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
 }
 
-_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_IRIS = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_COMMENTS = re.compile(r"#[^\n]*")
-_UPDATE = re.compile(r"(?<![:\w?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.IGNORECASE)
-_SERVICE = re.compile(r"(?<![:\w?$])SERVICE\s+(?:SILENT\s+)?(<[^>]*>|\S+)", re.IGNORECASE)
+# One left-to-right pass over the query, as a SPARQL lexer reads it: at each position the first
+# alternative that matches wins, so a "#" inside an IRI or string is not a comment, quotes inside a
+# comment or IRI open no string, and keywords are found only where they are keywords.
+_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
+  | (?P<pname>[A-Za-z_][\w.\-]*:[\w.\-:%]*|:[\w.\-:%]*)
+  | (?P<word>[A-Za-z_][\w\-]*)
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"}
+
+
+def _tokens(query: str) -> list[tuple[str, str]]:
+    return [(m.lastgroup, m.group()) for m in _TOKEN.finditer(query) if m.lastgroup not in ("space", "comment")]
 
 
 class EndpointError(EqgraphError):
@@ -73,32 +87,48 @@ class Busy(EndpointError):
     status = 503
 
 
-def _skeleton(query: str) -> tuple[str, list[str]]:
-    """The query without string literals and comments (so keywords are found only where they are
-    keywords), IRIs replaced by a placeholder but kept in order for the SERVICE check."""
-    text = _STRINGS.sub('""', query)
-    iris: list[str] = []
-
-    def keep(match):
-        iris.append(match.group())
-        return f"<{len(iris) - 1}>"
-
-    text = _IRIS.sub(keep, text)
-    return _COMMENTS.sub(" ", text), iris
-
-
 def check_query(query: str, service_allowlist: frozenset[str] = frozenset()) -> None:
-    """Refuse updates and SERVICE calls outside the allowlist, before the engine sees the query."""
-    text, iris = _skeleton(query)
-    update = _UPDATE.search(text)
-    if update:
-        raise UpdateRefused(f"this endpoint is read-only: {update.group(1).upper()} and other updates are refused")
-    for match in _SERVICE.finditer(text):
-        target = match.group(1)
-        endpoint = iris[int(target[1:-1])][1:-1] if target.startswith("<") and target[1:-1].isdigit() else target
-        if endpoint not in service_allowlist:
-            raise EndpointError(f"SERVICE {endpoint} is not allowed: federated queries may only reach "
-                                "endpoints on this server's allowlist")
+    """Refuse updates and SERVICE calls outside the allowlist, before the engine sees the query.
+
+    The engine makes HTTP calls for SERVICE, so this check is the gate: a lexer pass finds the keyword
+    wherever SPARQL would read it; and when the word "service" appears anywhere in the text at all,
+    rdflib's SPARQL parser reads the query too and must agree there is no SERVICE pattern (a query it
+    cannot parse is refused rather than risked)."""
+    tokens = _tokens(query)
+    for kind, text in tokens:
+        if kind == "word" and text.upper() in _UPDATE_WORDS:
+            raise UpdateRefused(f"this endpoint is read-only: {text.upper()} and other updates are refused")
+    for index, (kind, text) in enumerate(tokens):
+        if kind == "word" and text.upper() == "SERVICE":
+            rest = [t for t in tokens[index + 1:index + 3] if not (t[0] == "word" and t[1].upper() == "SILENT")]
+            target = rest[0] if rest else ("other", "")
+            if target[0] != "iri" or target[1][1:-1] not in service_allowlist:
+                raise EndpointError(f"SERVICE {target[1]} is not allowed: federated queries may only reach "
+                                    "endpoints on this server's allowlist")
+    if "service" in query.lower() and not service_allowlist:
+        _confirm_no_service(query)
+
+
+def _confirm_no_service(query: str) -> None:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        tree = parseQuery(query)
+    except Exception:  # noqa: BLE001 - any parse failure means the query cannot be cleared
+        raise EndpointError("the query mentions SERVICE and could not be checked; federated queries are "
+                            "not allowed here") from None
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise EndpointError("SERVICE is not allowed: federated queries may only reach endpoints on "
+                                    "this server's allowlist")
+            todo.extend(node.values())
+        elif isinstance(node, (list, tuple, ParseResults)):
+            todo.extend(node)
 
 
 @dataclass
@@ -257,8 +287,9 @@ def _worker_main(store_path: str, connection) -> None:
             connection.send(("ok", execute(store, request)))
         except SyntaxError as exc:
             connection.send(("syntax", str(exc)))
-        except Exception as exc:  # noqa: BLE001 - reported to the client as a query error, never a trace
-            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - reported as a query error, never a trace
+            # The engine's message is not passed on: it may quote what a remote server returned.
+            connection.send(("error", type(exc).__name__))
 
 
 # --- the pool -----------------------------------------------------------------------------------------
@@ -327,7 +358,7 @@ class Executor:
         if outcome == "syntax":
             raise EndpointError(f"malformed query: {payload}")
         if outcome == "error":
-            raise EndpointError(f"the query failed: {payload}")
+            raise EndpointError(f"the query could not be evaluated ({payload})")
         return payload
 
     def close(self) -> None:

@@ -88,3 +88,39 @@ def test_the_editor_page_runs_queries_in_the_browser(client):
     run = client.post("/sparql", data={"query": SELECT, "format": "html"})
     html = run.get_data(as_text=True)
     assert run.status_code == 200 and "3 rows" in html
+
+
+def test_no_request_ever_reaches_a_service_endpoint(client):
+    import http.server
+    import socketserver
+    import threading
+
+    hits = []
+
+    class Listener(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"secret internal page")
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    with socketserver.TCPServer(("127.0.0.1", 0), Listener) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_address[1]
+        for query in (f"SELECT * WHERE {{ SERVICE<http://127.0.0.1:{port}/a> {{ ?s ?p ?o }} }}",
+                      f'SELECT * WHERE {{ # """\n SERVICE <http://127.0.0.1:{port}/b> {{ ?s ?p ?o }} # """\n }}'):
+            response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/json"})
+            assert response.status_code == 400 and "secret" not in response.get_data(as_text=True)
+        server.shutdown()
+    assert hits == []
+
+
+@pytest.mark.parametrize("accept", ["*/*", "text/csv;q=0, */*", "application/sparql-results+json, text/html;q=0.5"])
+def test_clients_that_do_not_ask_for_html_get_results(client, accept):
+    response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == "application/sparql-results+json"

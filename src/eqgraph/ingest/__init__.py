@@ -38,10 +38,16 @@ def ingest_document(path: str | Path, corrections: Corrections | None = None) ->
 def ingest_documents(paths, corrections: Corrections | None = None) -> list[Plan]:
     plans = [ingest_document(p, corrections) for p in paths]
     seen: dict[str, Plan] = {}
+    names: dict[str, Plan] = {}
     for plan in plans:
         if plan.id in seen:
             raise InputError(plan.document, f"plan id {plan.id!r} is also the id of {seen[plan.id].document}")
+        if plan.document in names:
+            # The release keeps each source document under its file name, for the source-text views.
+            raise InputError(plan.document, f"another document of this build has the same file name "
+                                            f"(plan {names[plan.document].id}); rename one")
         seen[plan.id] = plan
+        names[plan.document] = plan
     return plans
 
 

@@ -73,13 +73,18 @@ class Corrections:
     def _action(self, index: int, plan: Plan, ref: str):
         action = plan.action(str(ref))
         if action is None:
-            self._fail(index, f"plan {plan.id} has no action {ref}")
+            # The document is what changed (cut short, or another edition), not the corrections file.
+            last = plan.actions[-1] if plan.actions else None
+            raise InputError(plan.document, f"has no action {ref}, which correction {index} of {self.path.name} "
+                                            "expects: is the document truncated or a different edition?",
+                             last.span.last_line if last else None)
         return action
 
     def _objective_title(self, index: int, entry: dict, plan: Plan) -> None:
         objective = plan.objective(int(entry["objective"]))
         if objective is None:
-            self._fail(index, f"plan {plan.id} has no objective {entry['objective']}")
+            raise InputError(plan.document, f"has no objective {entry['objective']}, which correction {index} of "
+                                            f"{self.path.name} expects: is the document truncated?")
         status = entry.get("status", TITLE_RECONSTRUCTED)
         if status not in (TITLE_RECONSTRUCTED, TITLE_NOT_IN_SOURCE):
             self._fail(index, f"status must be {TITLE_RECONSTRUCTED} or {TITLE_NOT_IN_SOURCE}")

@@ -71,7 +71,12 @@ def _choose(accept_override: str | None) -> tuple[str, str, bool]:
         return (media if media in SOLUTION_TYPES else SOLUTION_DEFAULT,
                 media if media in GRAPH_TYPES else GRAPH_DEFAULT, False)
     accept = request.accept_mimetypes
-    html = accept.best_match(["text/html", *SOLUTION_TYPES, *GRAPH_TYPES]) == "text/html" and accept["text/html"] > 0
+    # HTML only for a client that names text/html and prefers it to every results format it names:
+    # `Accept: */*` (curl, python-requests) gets SPARQL results, not the editor page.
+    named = {value: quality for value, quality in accept}
+    html = named.get("text/html", 0) > 0 and all(
+        named.get("text/html", 0) > quality for value, quality in named.items()
+        if value in SOLUTION_TYPES or value in GRAPH_TYPES)
     solutions = accept.best_match(list(SOLUTION_TYPES), default=SOLUTION_DEFAULT)
     graphs = accept.best_match(list(GRAPH_TYPES), default=GRAPH_DEFAULT)
     if accept.best == "*/*" or not request.headers.get("Accept"):

@@ -1,0 +1,44 @@
+"""The endpoint's gate: updates and SERVICE are refused wherever SPARQL would read them, and only there."""
+
+import pytest
+
+from eqgraph.sparql import EndpointError, UpdateRefused, check_query
+
+REFUSED = [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE<http://127.0.0.1:9/x> { ?s ?p ?o } }",  # no space before the IRI
+    'SELECT * WHERE { # """\n SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } # """\n }',  # quotes in comments
+    "SELECT * WHERE { <http://x/'> ?p ?o . SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } <http://y/'> ?p ?o }",
+    "SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }",
+    "select * where { service silent <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?a ?b ?c FILTER(?a<?b)SERVICE<http://127.0.0.1:9/x>{?s ?p ?o} }",
+]
+ALLOWED = [
+    "PREFIX drop: <http://example.org/> SELECT * WHERE { ?s drop:a ?o }",  # a prefix named like a keyword
+    "SELECT * WHERE { ?s <http://example.org/data-copy> ?o . ?s <http://e/x> ?o }",
+    'SELECT * WHERE { ?s ?p ?o FILTER(CONTAINS(?o, "SERVICE <http://x/> and DROP ALL")) }',
+    "SELECT * WHERE { <https://w3id.org/eqgraph/id/partner/merton-school-nursing-service> ?p ?o }",
+    "SELECT * WHERE { ?s ?p ?o } # DROP ALL, LOAD <http://x/>",
+]
+
+
+@pytest.mark.parametrize("query", REFUSED)
+def test_service_is_refused_however_it_is_written(query):
+    with pytest.raises(EndpointError, match="SERVICE"):
+        check_query(query)
+
+
+def test_an_allowlisted_service_passes():
+    check_query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }", frozenset({"http://127.0.0.1:9/x"}))
+
+
+@pytest.mark.parametrize("query", ALLOWED)
+def test_keywords_inside_names_strings_and_comments_are_not_refused(query):
+    check_query(query)
+
+
+@pytest.mark.parametrize("query", ["DROP ALL", "LOAD <http://example.org/x>", "CLEAR DEFAULT",
+                                   "INSERT DATA { <a:b> <a:c> <a:d> }"])
+def test_updates_are_refused(query):
+    with pytest.raises(UpdateRefused):
+        check_query(query)
