@@ -19,7 +19,6 @@ import multiprocessing
 import queue
 import re
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -373,8 +372,3 @@ class Executor:
             if worker.process.is_alive():
                 worker.kill()
 
-
-def timed(executor: Executor, request: Request) -> tuple[Answer, float]:
-    started = time.perf_counter()
-    answer = executor.run(request)
-    return answer, time.perf_counter() - started

@@ -69,12 +69,6 @@ class OxigraphStore:
         store.flush()
         return cls(store, path)
 
-    @classmethod
-    def in_memory(cls, ntriples: bytes) -> "OxigraphStore":
-        store = ox.Store()
-        store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-        return cls(store)
-
     def query(self, sparql: str, bindings=None):
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         return self._store.query(sparql, substitutions=substitutions or None)
