@@ -40,11 +40,13 @@ class PlanExtraction:
 class Extractor:
     def __init__(self, vocab: Graph, iris: Iris):
         members = {name: set(vocab.subjects(RDF.type, cls)) for name, cls in CLASSES.items()}
-        # Programmes, standards and reports count as strategies only in the Key strategy/Plan cell; in
-        # prose they are not matched at all, so they cannot claim a partner's name ("Veolia Re-start").
+        # Programmes, standards and reports count as strategies only in the Key strategy/Plan cell. In
+        # prose they are still read (so a programme's name is not mistaken for a partner's, and what it
+        # concerns or who publishes it still counts: "Ageing Well Programme", "Veolia Re-start"), but
+        # they are not linked as strategies.
         cell_only = {s for kind in CELL_ONLY_KINDS for s in vocab.subjects(EQG.kind, kind)}
         members["strategy"] -= cell_only
-        lexicon = Vocabulary(vocab, set().union(*members.values()))
+        lexicon = Vocabulary(vocab, set().union(*members.values()) | cell_only)
         cell_lexicon = Vocabulary(vocab, members["unit"] | members["strategy"] | cell_only)
         self.owners = OrganisationResolver(vocab)
         concerns: dict = {}
