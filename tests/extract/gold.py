@@ -4,7 +4,8 @@ The gold files were labelled by reading the documents, independently of the extr
 in them are resolved through the curated vocabularies (a name no vocabulary knows counts as a miss).
 Communities are compared through the hierarchy: a predicted community matches a gold one when it is
 the same concept or one is broader than the other (finding "BAME" where the label says "Black pupils"
-is right, but less specific).
+is right, but less specific); each label is matched to one prediction at most. `score_questions`
+reads the same labels as the questions users ask ("which actions are for disabled people?").
 """
 
 from __future__ import annotations
@@ -26,6 +27,26 @@ CATEGORIES = {
     "communities": (EQG.Community, ("targetsCommunity",)),
     "strategies": (EQG.StrategyOrPlan, ("servesStrategy", "mentionsStrategy")),
 }
+
+
+def load_second_reader() -> dict:
+    """The second reader's labels (tests/data/second-reader), in the shape `load_gold` returns."""
+    folder = GOLD_DIR / "second-reader"
+    communities = yaml.safe_load((folder / "communities-2017.yaml").read_text(encoding="utf-8"))
+    pairs = yaml.safe_load((folder / "carried-over.yaml").read_text(encoding="utf-8"))
+    return {
+        "actions": {(plan_id, str(ref)): {"communities": labels.get("communities") or []}
+                    for plan_id, actions in communities.items() for ref, labels in actions.items()},
+        "carried_over": pairs["carried_over"],
+        "notes": [],
+    }
+
+
+def carried_over(graph) -> set[tuple[str, str]]:
+    """(earlier ref, later ref) of every continuity link in a built graph."""
+    return {(str(graph.value(n, EQG.earlierAction)).rsplit("/", 1)[1],
+             str(graph.value(n, EQG.laterAction)).rsplit("/", 1)[1])
+            for n in graph.subjects(RDF.type, EQG.Continuity)}
 
 
 def load_gold() -> dict:
@@ -109,12 +130,56 @@ class Scorer:
             found = predicted.get(key, set())
             result.expected += len(expected)
             result.predicted += len(found)
-            hits = {p for p in found if any(self._same(category, p, e) for e in expected)}
-            result.true_positive += min(len(hits), len(expected))
-            result.extras += [f"{key[1]} {str(p).rsplit('/', 1)[1]}" for p in found - hits]
-            result.misses += [f"{key[1]} {str(e).rsplit('/', 1)[1]}" for e in expected
-                              if not any(self._same(category, p, e) for p in found)]
+            pairs = _matching(sorted(found), expected, lambda p, e: self._same(category, p, e))
+            result.true_positive += len(pairs)
+            matched_found = {p for p, _ in pairs}
+            matched_expected = {e for _, e in pairs}
+            result.extras += [f"{key[1]} {str(p).rsplit('/', 1)[1]}" for p in sorted(found - matched_found)]
+            result.misses += [f"{key[1]} {str(e).rsplit('/', 1)[1]}" for e in expected if e not in matched_expected]
         return result
+
+
+    def score_questions(self, category: str, gold: dict, predicted: dict[tuple[str, str], set[URIRef]]) -> Score:
+        """The same labels read as the questions users ask: for each concept the gold labels name,
+        "which actions are linked to it?", where (as in the saved queries) an action linked to a
+        narrower community also answers for the broader one. Micro-averaged over the questions."""
+        def answers(labels: dict[tuple[str, str], set[URIRef]], concept: URIRef) -> set[tuple[str, str]]:
+            return {key for key, concepts in labels.items()
+                    if any(c == concept or concept in self.ancestors.get(c, ()) for c in concepts)}
+
+        expected = {key: {c for n in labels.get(category) or [] if (c := self.resolve(category, str(n)))}
+                    for key, labels in gold["actions"].items()}
+        predicted = {key: predicted.get(key, set()) for key in expected}
+        result = Score()
+        for concept in sorted({c for cs in expected.values() for c in cs}):
+            want, got = answers(expected, concept), answers(predicted, concept)
+            result.expected += len(want)
+            result.predicted += len(got)
+            result.true_positive += len(want & got)
+            name = str(concept).rsplit("/", 1)[1]
+            result.misses += [f"{name}: {ref}" for _, ref in sorted(want - got)]
+            result.extras += [f"{name}: {ref}" for _, ref in sorted(got - want)]
+        return result
+
+
+def _matching(found: list, expected: list, same) -> list[tuple]:
+    """A largest one-to-one pairing of predicted and expected concepts (augmenting paths), so that a
+    broader concept predicted next to a narrower one cannot both be counted against one label."""
+    partner: dict = {}  # expected -> found
+
+    def augment(p, seen: set) -> bool:
+        for e in expected:
+            if e not in seen and same(p, e):
+                seen.add(e)
+                if e not in partner or augment(partner[e], seen):
+                    partner[e] = p
+                    return True
+        return False
+
+    # Exact matches first, so "BAME" pairs with the label "BAME" before a broader guess takes it.
+    for p in sorted(found, key=lambda p: p not in expected):
+        augment(p, set())
+    return [(p, e) for e, p in partner.items()]
 
 
 def predictions(graph, base: str, category: str) -> dict[tuple[str, str], set[URIRef]]:

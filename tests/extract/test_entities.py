@@ -17,6 +17,13 @@ def targets(graph, node, predicate):
     return {str(o)[len(BASE):] for o in graph.objects(node, predicate)}
 
 
+def evidence_of(graph, node, predicate, target):
+    """(field, words) of each evidence record of one link."""
+    return sorted((str(graph.value(e, EQG.sourceField)), str(graph.value(e, EQG.matchedText)))
+                  for e in graph.objects(node, EQG.hasEvidence)
+                  if graph.value(e, RDF.predicate) == predicate and str(graph.value(e, RDF.object)) == BASE + target)
+
+
 @pytest.fixture(scope="module")
 def graph(built):
     return built[1].compiled.graph
@@ -76,11 +83,44 @@ def test_communities_are_a_hierarchy_mapped_to_protected_characteristics(graph):
 def test_communities_an_action_targets_versus_mentions(graph):
     short_breaks = action("merton-2013-14", "1.2.1")
     assert "community/send" in targets(graph, short_breaks, EQG.targetsCommunity)
-    # Tamil parents appear only in the update: mentioned, not targeted.
-    assert "community/tamil-parents" in targets(graph, short_breaks, EQG.mentionsCommunity)
+    # The update reports work for Tamil parents ("improved take-up ... by Tamil parents"): targeted.
+    assert "community/tamil-parents" in targets(graph, short_breaks, EQG.targetsCommunity)
+    assert evidence_of(graph, short_breaks, EQG.targetsCommunity, "community/tamil-parents") == [
+        ("progress update", "tamil parents")]
+    # "segmenting take up by 'race' and by type of disability" only reports figures: mentioned.
+    assert "community/disabled-people" in targets(graph, short_breaks, EQG.mentionsCommunity)
     school = action("merton-2013-14", "1.1.1")  # "those from Black and minority ethnic groups (BME)"
     assert "community/ethnic-minorities" in targets(graph, school, EQG.targetsCommunity)
     assert "community/black-pupils" in targets(graph, school, EQG.mentionsCommunity)
+    # "Initial indications show an under-representation of females and BME groups."
+    recruitment = action("merton-2013-14", "1.2.6")
+    assert {"community/women-and-girls", "community/ethnic-minorities"} <= targets(
+        graph, recruitment, EQG.mentionsCommunity)
+    assert not targets(graph, recruitment, EQG.targetsCommunity) & {
+        "community/women-and-girls", "community/ethnic-minorities"}
+    # "Ethnicity data shows overrepresentation of BME groups in Merton's YOT clients"
+    assert "community/ethnic-minorities" in targets(graph, action("merton-2017-18", "5.6"), EQG.mentionsCommunity)
+
+
+def test_a_service_named_for_its_users_targets_them(graph):
+    """An assisted bin collection is for disabled and older residents, though the row names neither."""
+    bins = action("merton-2017-18", "2.5")
+    assert {"community/disabled-people", "community/older-people"} <= targets(graph, bins, EQG.targetsCommunity)
+    assert evidence_of(graph, bins, EQG.targetsCommunity, "community/older-people") == [
+        ("key activity", "assisted collection")]
+    welfare = action("merton-2017-18", "1.10")
+    assert {"community/low-income-households", "community/disabled-people"} <= targets(
+        graph, welfare, EQG.targetsCommunity)
+
+
+def test_the_title_of_an_act_is_read_as_the_act(graph):
+    send = action("merton-2017-18", "6.3")  # "... in line with the expectations of the Children and Families Act 2014"
+    assert targets(graph, send, EQG.citesLegislation) == {"legislation/children-and-families-act-2014"}
+    act = URIRef(BASE + "legislation/children-and-families-act-2014")
+    assert str(graph.value(act, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso"))) == \
+        "http://www.legislation.gov.uk/id/ukpga/2014/6"
+    # Its title names no families: any link to families comes from elsewhere ("Local Offer for families").
+    assert ("key activity", "families") not in evidence_of(graph, send, EQG.targetsCommunity, "community/families")
 
 
 def test_departments_resolve_and_divisions_named_in_the_text_are_kept(graph):

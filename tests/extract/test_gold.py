@@ -12,15 +12,18 @@ from rdflib.namespace import RDF
 from eqgraph.build import load_vocabularies
 from eqgraph.namespaces import EQG
 
-from .gold import CATEGORIES, Scorer, load_gold, predictions
+from .gold import CATEGORIES, Scorer, carried_over, load_gold, load_second_reader, predictions
 
 BASE = "https://w3id.org/eqgraph/id/"
 FLOORS = {  # category: (precision, recall)
     "units": (0.95, 0.95),
     "partners": (0.95, 0.92),
     "strategies": (0.90, 0.90),
-    "communities": (0.80, 0.80),
+    "communities": (0.70, 0.95),  # per action, each label matched once; see the question view below
 }
+# Communities read as the questions users ask ("which actions are for disabled people?"), against
+# each reader: (precision, recall).
+QUESTION_FLOORS = {"gold": (0.80, 0.95), "second reader": (0.95, 0.85)}
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +60,30 @@ def test_progress_status_agrees_with_the_labels(gold, built):
     assert agree / len(gold["actions"]) >= 0.75
 
 
+@pytest.mark.parametrize("reader", list(QUESTION_FLOORS))
+def test_communities_answer_the_questions_each_reader_asks(reader, gold, scorer, built):
+    labels = gold if reader == "gold" else load_second_reader()
+    score = scorer.score_questions("communities", labels,
+                                   predictions(built[1].compiled.graph, BASE, "communities"))
+    precision, recall = QUESTION_FLOORS[reader]
+    assert score.precision >= precision, (str(score), score.extras)
+    assert score.recall >= recall, (str(score), score.misses)
+
+
 def test_carried_over_commitments_against_the_labelled_pairs(gold, built):
-    graph = built[1].compiled.graph
-    predicted = set()
-    for node in graph.subjects(RDF.type, EQG.Continuity):
-        earlier = str(graph.value(node, EQG.earlierAction)).rsplit("/", 1)[1]
-        later = str(graph.value(node, EQG.laterAction)).rsplit("/", 1)[1]
-        predicted.add((earlier, later))
+    predicted = carried_over(built[1].compiled.graph)
     expected = {(p["earlier"], p["later"]) for p in gold["carried_over"]}
     hits = predicted & expected
-    assert len(hits) / len(predicted) >= 0.6, sorted(predicted - expected)
-    assert len(hits) / len(expected) >= 0.6, sorted(expected - predicted)
+    assert len(hits) / len(predicted) >= 0.85, sorted(predicted - expected)
+    assert len(hits) / len(expected) >= 0.65, sorted(expected - predicted)
     # The two commitments the product owner named are found.
     assert ("4.2.1", "5.6") in predicted  # first-time entrants to youth justice
     assert ("1.2.17", "2.6") in predicted  # step-free stations
+
+
+def test_carried_over_commitments_against_the_second_reader(built):
+    predicted = carried_over(built[1].compiled.graph)
+    expected = {(p["earlier"], p["later"]) for p in load_second_reader()["carried_over"]}
+    hits = predicted & expected
+    assert len(hits) / len(predicted) >= 0.65, sorted(predicted - expected)
+    assert len(hits) / len(expected) >= 0.65, sorted(expected - predicted)

@@ -27,7 +27,7 @@ from .vocabulary import Vocabulary
 
 CELL_ONLY_KINDS = (EQG.Programme, EQG.Standard, EQG.Report)
 CLASSES = {"unit": ORG.OrganizationalUnit, "partner": EQG.Partner, "community": EQG.Community,
-           "strategy": EQG.StrategyOrPlan}
+           "strategy": EQG.StrategyOrPlan, "service": EQG.Service, "legislation": EQG.Legislation}
 
 
 @dataclass

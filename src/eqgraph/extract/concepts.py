@@ -5,17 +5,23 @@ Which field a name appears in decides what the link means:
 * partners — `eqg:worksWith` from any field: the update is often where a partner is named
   ("in partnership with the Metropolitan Police Service (MPS) and MOPAC").
 * communities — `eqg:targetsCommunity` from what the action commits to (statement, key activity,
-  measures); a group named only in the progress update is `eqg:mentionsCommunity` (ethnicity data in
-  an update does not make the action one aimed at that group).
+  measures), and from a progress update that reports work done for the group ("improved take-up ...
+  by Tamil parents", "3 LGBT events": `work_for_group`); a group an update names any other way is
+  `eqg:mentionsCommunity` (ethnicity data in an update does not make the action one aimed at that
+  group).
 * strategies — `eqg:servesStrategy` from the commitment fields (and the Key strategy/Plan cell, see
   `strategies.py`); `eqg:mentionsStrategy` when named only in the update. Programmes, standards and
   reports named in prose (the NHS Health Check programme, Customer Service Excellence) are not read as
   strategies there; they count only when the Key strategy/Plan cell names them.
 * a strategy published by a partner ("MOPAC police and crime plan", the Electoral Commission's
   performance standards) — `eqg:worksWith` that partner (`dcterms:publisher` in the vocabulary).
-* a partner that represents a community (BAME Voice), or a strategy named for one (Gypsy and
-  Traveller Strategy), named in the commitment fields or the strategy cell — `eqg:targetsCommunity`
-  of that community (`eqg:concernsCommunity` in the vocabularies), the name as evidence.
+* a partner that represents a community (BAME Voice), a strategy named for one (Gypsy and
+  Traveller Strategy), or a service that exists for one (an assisted bin collection is for disabled
+  and older residents: data/vocab/services.ttl), named in the commitment fields or the strategy cell —
+  `eqg:targetsCommunity` of that community (`eqg:concernsCommunity` in the vocabularies), the name as
+  evidence. This is how an action that names a service but not its users is found for them.
+* Acts of Parliament — `eqg:citesLegislation` from any field; knowing their titles also keeps their
+  words from being read as something else ("Children and Families Act 2014" names no families).
 * council units named in the text — `eqg:deliveredBy` when the owner cell names only departments and
   the unit belongs to one of them ("Housing – prevention of homelessness" under C&H; "HR will monitor
   ..." under CS; "Customer Contact strategy/Business Improvement" in the strategy cell): the cell gives
@@ -33,7 +39,7 @@ from collections.abc import Iterable
 from rdflib import URIRef
 
 from ..model import Action
-from .links import COMMITMENT_FIELDS, STRATEGY_CELL, TEXT_FIELDS, Link, field_texts
+from .links import COMMITMENT_FIELDS, STRATEGY_CELL, TEXT_FIELDS, UPDATE, Link, field_texts
 from .vocabulary import Match, Vocabulary
 
 
@@ -47,6 +53,7 @@ class ConceptLinker:
         self.communities = members["community"]
         self.strategies = members["strategy"]
         self.units = members["unit"]
+        self.legislation = members["legislation"]
         self.parents = parents
 
     def _department_of(self, unit: URIRef) -> URIRef:
@@ -61,7 +68,9 @@ class ConceptLinker:
         owner_departments = {self._department_of(u) for u in owner_units} if departments_only else set()
         for field, text in field_texts(action, TEXT_FIELDS):
             commitment = field in COMMITMENT_FIELDS
-            for match in self.lexicon.find(text):
+            # Every occurrence, not only the first: "Dyslexia tutor ... materials for learners with
+            # dyslexia" says whom the work was for only the second time. One link per target is kept.
+            for match in self.lexicon.matches(text):
                 if field == STRATEGY_CELL and match.concept not in self.units:
                     # The cell's strategies are linked by StrategyCellReader; here only what they concern.
                     for community in sorted(self.concerns.get(match.concept, ())):
@@ -69,15 +78,16 @@ class ConceptLinker:
                     continue
                 if match.concept in self.units and not _named_as_unit(text, match):
                     continue
-                found.extend(self._link(action, field, commitment, match, owner_units, owner_departments))
+                found.extend(self._link(action, field, text, commitment, match, owner_units, owner_departments))
         return _first_per_target(found)
 
-    def _link(self, action, field, commitment, match: Match, owner_units, owner_departments) -> Iterable[Link]:
+    def _link(self, action, field, text, commitment, match: Match, owner_units, owner_departments) -> Iterable[Link]:
         concept = match.concept
         if concept in self.partners:
             yield Link(action.ref, "worksWith", concept, field, match.words)
         if concept in self.communities:
-            yield Link(action.ref, "targetsCommunity" if commitment else "mentionsCommunity", concept, field,
+            targeted = commitment or (field == UPDATE and work_for_group(text, match))
+            yield Link(action.ref, "targetsCommunity" if targeted else "mentionsCommunity", concept, field,
                        match.words)
         if commitment or field == STRATEGY_CELL:
             for community in sorted(self.concerns.get(concept, ())):
@@ -85,6 +95,8 @@ class ConceptLinker:
         if concept in self.strategies:
             yield Link(action.ref, "servesStrategy" if commitment else "mentionsStrategy", concept, field,
                        match.words)
+        if concept in self.legislation:
+            yield Link(action.ref, "citesLegislation", concept, field, match.words)
         if concept in self.publishers:
             yield Link(action.ref, "worksWith", self.publishers[concept], field, match.words)
         if (concept in self.units and concept not in owner_units and concept not in owner_departments
@@ -93,6 +105,21 @@ class ConceptLinker:
 
 
 _HEADING = re.compile(r"^\s*[–—:-]")
+# Words that make a group named in a progress update the people the work was for: a beneficiary
+# before the name ("for", "by", "supporting", "engaging" ... "the"/"those"), or an activity after it
+# ("LGBT events", "trans inclusion", "ESOL courses"). A group named any other way in an update is a
+# figure being reported ("an under-representation of females and BME groups", "Ethnicity data shows
+# overrepresentation of BME groups") and stays a mention.
+_FOR_BEFORE = re.compile(r"\b(?:for|by|with|support(?:ing|s)?|target(?:ing|ed|s)?|engag(?:e|es|ing)|involv(?:e|es|ing)"
+                         r"|reach(?:ing)?|help(?:ing|s)?|serv(?:e|es|ing))\s+(?:the\s+|those\s+|our\s+|local\s+)?$", re.I)
+_ACTIVITY_AFTER = re.compile(r"^[\s'’s]*(?:events?|forums?|courses?|classes|guidance|inclusion|awareness|history month"
+                             r"|week|networks?|projects?|programmes?|campaigns?|sessions?|activities|workshops?)\b", re.I)
+
+
+def work_for_group(text: str, match: Match) -> bool:
+    """Whether a group named in a progress update is the one the reported work was for."""
+    return bool(_FOR_BEFORE.search(text[max(0, match.start - 40):match.start])
+                or _ACTIVITY_AFTER.match(text[match.end:match.end + 40]))
 
 
 def _named_as_unit(text: str, match: Match) -> bool:
