@@ -30,6 +30,7 @@ REQUIRED = {  # the contract other tools rely on
     "actions-without-target": {"plan"}, "status-by-objective": {"plan"}, "partners": set(),
     "strategy-dependencies": {"plan"}, "search": {"text"},
     "department-partners": set(), "community-objectives": set(), "plan-graph": {"plan"},
+    "commitments-not-carried-over": {"plan"},
 }
 
 
@@ -130,6 +131,22 @@ def test_carried_over_commitments(catalogue):
     pairs = {(r["earlierRef"], r["laterRef"]) for r in rows}
     assert ("4.2.1", "5.6") in pairs and ("1.2.17", "2.6") in pairs
     assert all(0 < float(r["score"]) <= 1 and r["evidence"] for r in rows)
+
+
+def test_commitments_not_carried_over_are_what_continuity_leaves_out(catalogue):
+    carried = run(catalogue, "carried-over-commitments")
+    rows = run(catalogue, "commitments-not-carried-over")
+    dropped = {r["ref"] for r in rows if r["change"] == "dropped"}
+    new = {r["ref"] for r in rows if r["change"] == "new"}
+    assert all(r["plan"] == "merton-2013-14" for r in rows if r["change"] == "dropped")
+    assert dropped.isdisjoint({r["earlierRef"] for r in carried})
+    assert len(dropped) == 87 - len({r["earlierRef"] for r in carried})
+    assert len(new) == 45 - len({r["laterRef"] for r in carried})
+    assert "4.2.1" not in dropped and "5.6" not in new  # first-time entrants: kept
+    assert "6.4" in new  # the polling station review ahead of the May 2018 elections
+    by_ref = {r["ref"]: r for r in rows}
+    assert by_ref["1.2.15"]["owners"] == "Safer Merton"  # drugs services, moving to Public Health
+    assert {r["ref"] for r in run(catalogue, "commitments-not-carried-over", plan="merton-2017-18")} == new
 
 
 def test_plans(catalogue):

@@ -87,6 +87,7 @@ class Continuity:
     score: float
     shared_terms: tuple[str, ...]
     shared_entities: tuple[URIRef, ...]  # themes, strategies and partners both name
+    says_it_continues: bool = False  # the later action presents itself as continuing earlier work
 
     @property
     def evidence(self) -> str:
@@ -95,6 +96,8 @@ class Continuity:
             parts.append("shared terms: " + ", ".join(self.shared_terms))
         if self.shared_entities:
             parts.append("shared entities: " + ", ".join(str(e).rsplit("/", 1)[-1] for e in self.shared_entities))
+        if self.says_it_continues:
+            parts.append("the later action says it continues")
         return "; ".join(parts)
 
 
@@ -134,6 +137,7 @@ def continuity(earlier: Plan, later: Plan, links: dict[tuple[str, str], list[Lin
     result: list[Continuity] = []
     for new_action, new_vec, new_ents in zip(later.actions, new_vectors, new_named):
         new_themes = {t for t, p in new_ents.items() if p == "hasTheme"}
+        continues = says_it_continues(new_action)
         scored = []
         for old_action, old_vec, old_ents in zip(earlier.actions, old_vectors, old_named):
             common = set(old_vec) & set(new_vec)
@@ -144,10 +148,10 @@ def continuity(earlier: Plan, later: Plan, links: dict[tuple[str, str], list[Lin
             score = (1 - THEME_WEIGHT) * cosine + THEME_WEIGHT * theme_similarity(old_themes, new_themes) + bonus
             terms = tuple(sorted(common, key=lambda t: -old_vec[t] * new_vec[t])[:6])
             scored.append(Continuity(earlier.id, old_action.ref, later.id, new_action.ref, round(min(score, 1.0), 3),
-                                     terms, tuple(sorted(shared))))
+                                     terms, tuple(sorted(shared)), continues))
         scored.sort(key=lambda c: -c.score)
         best = scored[0].score if scored else 0.0
-        threshold = CONTINUES_THRESHOLD if says_it_continues(new_action) else THRESHOLD
+        threshold = CONTINUES_THRESHOLD if continues else THRESHOLD
         result.extend(c for c in scored[:MAX_PER_ACTION] if c.score >= threshold and c.score >= RELATIVE * best)
     return result
 
