@@ -37,18 +37,21 @@ def main() -> None:
     graph = compile_graph(resources.builtin_documents(), settings).graph
     gold = load_gold()
     scorer = Scorer(load_vocabularies(settings.base))
-    print(f"gold set: {len(gold['actions'])} actions, {len(gold['carried_over'])} carried-over pairs")
-    for category in CATEGORIES:
-        score = scorer.score(category, gold, predictions(graph, settings.base, category))
-        print(f"{category:12} {score}")
-        if verbose:
-            print("   misses:", "; ".join(score.misses) or "-")
-            print("   extras:", "; ".join(score.extras) or "-")
     second = load_second_reader()
+    print(f"gold set: {len(gold['actions'])} actions, {len(gold['carried_over'])} carried-over pairs; "
+          f"second reader: {len(second['actions'])} actions, {len(second['carried_over'])} pairs")
+    for category in CATEGORIES:
+        found = predictions(graph, settings.base, category)
+        for reader, labels in (("gold", gold), ("second reader", second)):
+            score = scorer.score(category, labels, found)
+            print(f"{category:12} {reader:13} {score}")
+            if verbose:
+                print("   misses:", "; ".join(score.misses) or "-")
+                print("   extras:", "; ".join(score.extras) or "-")
     found = predictions(graph, settings.base, "communities")
     for reader, labels in (("gold", gold), ("second reader", second)):
         score = scorer.score_questions("communities", labels, found)
-        print(f"{'communities':12} as questions, {reader:13} {score}")
+        print(f"{'communities':12} {reader:13} as questions: {score}")
         if verbose:
             print("   misses:", "; ".join(score.misses) or "-")
             print("   extras:", "; ".join(score.extras) or "-")

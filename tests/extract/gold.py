@@ -30,16 +30,18 @@ CATEGORIES = {
 
 
 def load_second_reader() -> dict:
-    """The second reader's labels (tests/data/second-reader), in the shape `load_gold` returns."""
+    """The second reader's labels (tests/data/second-reader), in the shape `load_gold` returns:
+    units, partners and strategies of all 132 actions; communities of the 45 actions of 2017."""
     folder = GOLD_DIR / "second-reader"
-    communities = yaml.safe_load((folder / "communities-2017.yaml").read_text(encoding="utf-8"))
+    actions: dict = {}
+    for name in ("entities-2013.yaml", "entities-2017.yaml", "communities-2017.yaml"):
+        data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+        for plan_id, labelled in data.items():
+            for ref, labels in labelled.items():
+                actions.setdefault((plan_id, str(ref)), {}).update(
+                    {k: v or [] for k, v in labels.items() if k in (*CATEGORIES, "communities")})
     pairs = yaml.safe_load((folder / "carried-over.yaml").read_text(encoding="utf-8"))
-    return {
-        "actions": {(plan_id, str(ref)): {"communities": labels.get("communities") or []}
-                    for plan_id, actions in communities.items() for ref, labels in actions.items()},
-        "carried_over": pairs["carried_over"],
-        "notes": [],
-    }
+    return {"actions": actions, "carried_over": pairs["carried_over"], "notes": []}
 
 
 def carried_over(graph) -> set[tuple[str, str]]:
@@ -117,6 +119,8 @@ class Scorer:
     def score(self, category: str, gold: dict, predicted: dict[tuple[str, str], set[URIRef]]) -> Score:
         result = Score()
         for key, labels in gold["actions"].items():
+            if category not in labels:  # this reader did not label this category for this action
+                continue
             expected = []
             for name in labels.get(category) or []:
                 concept = self.resolve(category, str(name))
@@ -148,7 +152,7 @@ class Scorer:
                     if any(c == concept or concept in self.ancestors.get(c, ()) for c in concepts)}
 
         expected = {key: {c for n in labels.get(category) or [] if (c := self.resolve(category, str(n)))}
-                    for key, labels in gold["actions"].items()}
+                    for key, labels in gold["actions"].items() if category in labels}
         predicted = {key: predicted.get(key, set()) for key in expected}
         result = Score()
         for concept in sorted({c for cs in expected.values() for c in cs}):

@@ -1,7 +1,9 @@
 """Precision and recall of every extractor against the hand-labelled answers (tests/data/gold-*.yaml).
 
-The floors are set just under what the extractors reach today, so a change that makes extraction
-worse fails here; benchmarks/eval_extraction.py prints the figures and every disagreement.
+Two readers labelled the documents independently of the code: the gold files and a second reader
+(tests/data/second-reader). The floors are set just under what the extractors reach today against
+each, so a change that makes extraction worse for either reader fails here;
+benchmarks/eval_extraction.py prints the figures and every disagreement.
 """
 
 import pytest
@@ -15,11 +17,11 @@ from eqgraph.namespaces import EQG
 from .gold import CATEGORIES, Scorer, carried_over, load_gold, load_second_reader, predictions
 
 BASE = "https://w3id.org/eqgraph/id/"
-FLOORS = {  # category: (precision, recall)
-    "units": (0.95, 0.95),
-    "partners": (0.95, 0.92),
-    "strategies": (0.90, 0.90),
-    "communities": (0.70, 0.95),  # per action, each label matched once; see the question view below
+FLOORS = {  # reader: {category: (precision, recall)}; communities per action, each label matched once
+    "gold": {"units": (0.95, 0.95), "partners": (0.95, 0.92), "strategies": (0.90, 0.95),
+             "communities": (0.70, 0.95)},
+    "second reader": {"units": (0.95, 0.90), "partners": (0.85, 0.95), "strategies": (0.90, 0.95),
+                      "communities": (0.90, 0.80)},
 }
 # Communities read as the questions users ask ("which actions are for disabled people?"), against
 # each reader: (precision, recall).
@@ -41,10 +43,12 @@ def test_the_gold_set_covers_every_action(gold, built):
     assert len(gold["carried_over"]) >= 20
 
 
+@pytest.mark.parametrize("reader", list(FLOORS))
 @pytest.mark.parametrize("category", list(CATEGORIES))
-def test_extraction_meets_its_floor(category, gold, scorer, built):
-    score = scorer.score(category, gold, predictions(built[1].compiled.graph, BASE, category))
-    precision, recall = FLOORS[category]
+def test_extraction_meets_its_floor(category, reader, gold, scorer, built):
+    labels = gold if reader == "gold" else load_second_reader()
+    score = scorer.score(category, labels, predictions(built[1].compiled.graph, BASE, category))
+    precision, recall = FLOORS[reader][category]
     assert score.precision >= precision, (str(score), score.extras)
     assert score.recall >= recall, (str(score), score.misses)
 

@@ -22,8 +22,10 @@ Which field a name appears in decides what the link means:
   evidence. This is how an action that names a service but not its users is found for them.
 * Acts of Parliament — `eqg:citesLegislation` from any field; knowing their titles also keeps their
   words from being read as something else ("Children and Families Act 2014" names no families).
-* council units named in the text — `eqg:deliveredBy` when the owner cell names only departments and
-  the unit belongs to one of them ("Housing – prevention of homelessness" under C&H; "HR will monitor
+* council units named in the text — `eqg:deliveredBy` when the text shows them doing the work with
+  the owner ("in partnership with HR", "work closely with CSF", "The Policy, Strategy and
+  Partnerships team has undertaken ...": `_co_delivers`), or when the owner cell names only
+  departments and the unit belongs to one of them ("Housing – prevention of homelessness" under C&H; "HR will monitor
   ..." under CS; "Customer Contact strategy/Business Improvement" in the strategy cell): the cell gives
   the department, the text the division that does the work. The unit must be named as a name (with a
   capital), and a one-word name opening a sentence only as a heading ("Housing – ..."), so prose such
@@ -76,12 +78,15 @@ class ConceptLinker:
                     for community in sorted(self.concerns.get(match.concept, ())):
                         found.append(Link(action.ref, "targetsCommunity", community, field, match.words))
                     continue
-                if match.concept in self.units and not _named_as_unit(text, match):
+                co_delivers = match.concept in self.units and _co_delivers(text, match)
+                if match.concept in self.units and not (co_delivers or _named_as_unit(text, match)):
                     continue
-                found.extend(self._link(action, field, text, commitment, match, owner_units, owner_departments))
+                found.extend(self._link(action, field, text, commitment, match, owner_units, owner_departments,
+                                        co_delivers))
         return _first_per_target(found)
 
-    def _link(self, action, field, text, commitment, match: Match, owner_units, owner_departments) -> Iterable[Link]:
+    def _link(self, action, field, text, commitment, match: Match, owner_units, owner_departments,
+              co_delivers: bool = False) -> Iterable[Link]:
         concept = match.concept
         if concept in self.partners:
             yield Link(action.ref, "worksWith", concept, field, match.words)
@@ -100,7 +105,7 @@ class ConceptLinker:
         if concept in self.publishers:
             yield Link(action.ref, "worksWith", self.publishers[concept], field, match.words)
         if (concept in self.units and concept not in owner_units and concept not in owner_departments
-                and self._department_of(concept) in owner_departments):
+                and (co_delivers or self._department_of(concept) in owner_departments)):
             yield Link(action.ref, "deliveredBy", concept, field, match.words)
 
 
@@ -120,6 +125,22 @@ def work_for_group(text: str, match: Match) -> bool:
     """Whether a group named in a progress update is the one the reported work was for."""
     return bool(_FOR_BEFORE.search(text[max(0, match.start - 40):match.start])
                 or _ACTIVITY_AFTER.match(text[match.end:match.end + 40]))
+
+
+# A council unit that the text shows doing the work with the owner, whatever its department: "in
+# partnership with HR", "work closely with CSF", "commissioned by Public Health", "via the Merton Direct
+# Payments Team", "The Policy, Strategy
+# and Partnerships team has undertaken ...", "Libraries had an electronic display".
+_WITH_BEFORE = re.compile(r"\b(?:(?:in partnership|in conjunction|closely|jointly|together) with|(?:commissioned|led|delivered)"
+                          r" by|via)\s+(?:the\s+)?$", re.I)
+_DOING_AFTER = re.compile(r"^\s*(?:team\s+|service\s+)?(?:has|had|have|will|works|worked)\s+(?!been\b)", re.I)
+
+
+def _co_delivers(text: str, match: Match) -> bool:
+    if not any(c.isupper() for c in text[match.start:match.end]):
+        return False
+    return bool(_WITH_BEFORE.search(text[max(0, match.start - 40):match.start])
+                or _DOING_AFTER.match(text[match.end:match.end + 30]))
 
 
 def _named_as_unit(text: str, match: Match) -> bool:
