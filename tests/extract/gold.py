@@ -39,7 +39,7 @@ def load_second_reader() -> dict:
         for plan_id, labelled in data.items():
             for ref, labels in labelled.items():
                 actions.setdefault((plan_id, str(ref)), {}).update(
-                    {k: v or [] for k, v in labels.items() if k in (*CATEGORIES, "communities")})
+                    {k: v or [] for k, v in labels.items() if k in CATEGORIES})
     pairs = yaml.safe_load((folder / "carried-over.yaml").read_text(encoding="utf-8"))
     return {"actions": actions, "carried_over": pairs["carried_over"], "notes": []}
 
@@ -144,8 +144,8 @@ class Scorer:
 
 
     def score_questions(self, category: str, gold: dict, predicted: dict[tuple[str, str], set[URIRef]]) -> Score:
-        """The same labels read as the questions users ask: for each concept the gold labels name,
-        "which actions are linked to it?", where (as in the saved queries) an action linked to a
+        """The same labels read as the questions users ask: for each community either side names (and
+        the broader ones above it), "which actions are linked to it?", where (as in the saved queries) an action linked to a
         narrower community also answers for the broader one. Micro-averaged over the questions."""
         def answers(labels: dict[tuple[str, str], set[URIRef]], concept: URIRef) -> set[tuple[str, str]]:
             return {key for key, concepts in labels.items()
@@ -155,7 +155,10 @@ class Scorer:
                     for key, labels in gold["actions"].items() if category in labels}
         predicted = {key: predicted.get(key, set()) for key in expected}
         result = Score()
-        for concept in sorted({c for cs in expected.values() for c in cs}):
+        # Every concept either side names, and those above them: a wrong guess at a group nobody
+        # labelled is an extra answer to the question about that group.
+        named = {c for cs in (*expected.values(), *predicted.values()) for c in cs}
+        for concept in sorted(named | {a for c in named for a in self.ancestors.get(c, ())}):
             want, got = answers(expected, concept), answers(predicted, concept)
             result.expected += len(want)
             result.predicted += len(got)

@@ -87,8 +87,6 @@ def test_communities_an_action_targets_versus_mentions(graph):
     assert "community/tamil-parents" in targets(graph, short_breaks, EQG.targetsCommunity)
     assert evidence_of(graph, short_breaks, EQG.targetsCommunity, "community/tamil-parents") == [
         ("progress update", "tamil parents")]
-    # "segmenting take up by 'race' and by type of disability" only reports figures: mentioned.
-    assert "community/disabled-people" in targets(graph, short_breaks, EQG.mentionsCommunity)
     school = action("merton-2013-14", "1.1.1")  # "those from Black and minority ethnic groups (BME)"
     assert "community/ethnic-minorities" in targets(graph, school, EQG.targetsCommunity)
     assert "community/black-pupils" in targets(graph, school, EQG.mentionsCommunity)

@@ -21,11 +21,11 @@ FLOORS = {  # reader: {category: (precision, recall)}; communities per action, e
     "gold": {"units": (0.95, 0.95), "partners": (0.95, 0.92), "strategies": (0.90, 0.95),
              "communities": (0.70, 0.95)},
     "second reader": {"units": (0.95, 0.90), "partners": (0.85, 0.95), "strategies": (0.90, 0.95),
-                      "communities": (0.90, 0.80)},
+                      "communities": (0.90, 0.75)},
 }
 # Communities read as the questions users ask ("which actions are for disabled people?"), against
 # each reader: (precision, recall).
-QUESTION_FLOORS = {"gold": (0.80, 0.95), "second reader": (0.95, 0.85)}
+QUESTION_FLOORS = {"gold": (0.80, 0.95), "second reader": (0.95, 0.80)}
 
 
 @pytest.fixture(scope="module")

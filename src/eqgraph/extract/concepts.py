@@ -68,21 +68,29 @@ class ConceptLinker:
         owner_units = {link.target for link in owners}
         departments_only = all(self._department_of(u) == u for u in owner_units)
         owner_departments = {self._department_of(u) for u in owner_units} if departments_only else set()
+        owners_within = {self._department_of(u) for u in owner_units}
         for field, text in field_texts(action, TEXT_FIELDS):
             commitment = field in COMMITMENT_FIELDS
             # Every occurrence, not only the first: "Dyslexia tutor ... materials for learners with
             # dyslexia" says whom the work was for only the second time. One link per target is kept.
             for match in self.lexicon.matches(text):
                 if field == STRATEGY_CELL and match.concept not in self.units:
-                    # The cell's strategies are linked by StrategyCellReader; here only what they concern.
+                    # The cell's strategies are linked by StrategyCellReader; here what they concern, and Acts.
                     for community in sorted(self.concerns.get(match.concept, ())):
                         found.append(Link(action.ref, "targetsCommunity", community, field, match.words))
+                    if match.concept in self.legislation:
+                        found.append(Link(action.ref, "citesLegislation", match.concept, field, match.words))
                     continue
-                co_delivers = match.concept in self.units and _co_delivers(text, match)
+                co_delivers = _co_delivers(text, match) if match.concept in self.units else None
+                if co_delivers == "doing" and self._department_of(match.concept) not in owners_within:
+                    co_delivers = None
                 if match.concept in self.units and not (co_delivers or _named_as_unit(text, match)):
                     continue
+                if match.concept in self.units and not co_delivers and _PREPOSITION_BEFORE.search(
+                        text[max(0, match.start - 40):match.start]):
+                    continue  # "referrals to Adult Social Care", "data from Libraries": named, not working
                 found.extend(self._link(action, field, text, commitment, match, owner_units, owner_departments,
-                                        co_delivers))
+                                        co_delivers is not None))
         return _first_per_target(found)
 
     def _link(self, action, field, text, commitment, match: Match, owner_units, owner_departments,
@@ -111,36 +119,64 @@ class ConceptLinker:
 
 _HEADING = re.compile(r"^\s*[–—:-]")
 # Words that make a group named in a progress update the people the work was for: a beneficiary
-# before the name ("for", "by", "supporting", "engaging" ... "the"/"those"), or an activity after it
-# ("LGBT events", "trans inclusion", "ESOL courses"). A group named any other way in an update is a
-# figure being reported ("an under-representation of females and BME groups", "Ethnicity data shows
-# overrepresentation of BME groups") and stays a mention.
-_FOR_BEFORE = re.compile(r"\b(?:for|by|with|support(?:ing|s)?|target(?:ing|ed|s)?|engag(?:e|es|ing)|involv(?:e|es|ing)"
-                         r"|reach(?:ing)?|help(?:ing|s)?|serv(?:e|es|ing))\s+(?:the\s+|those\s+|our\s+|local\s+)?$", re.I)
-_ACTIVITY_AFTER = re.compile(r"^[\s'’s]*(?:events?|forums?|courses?|classes|guidance|inclusion|awareness|history month"
-                             r"|week|networks?|projects?|programmes?|campaigns?|sessions?|activities|workshops?)\b", re.I)
+# word before the name ("for", "by", "supporting", "engaged" ... "the"/"those"), or an activity after
+# it ("LGBT events", "trans inclusion", "ESOL courses") — in a sentence that reports no figures. A
+# group named any other way, or in a sentence of figures ("Take-up by BME groups fell to 12%",
+# "Outcomes for disabled people remain worse", "an under-representation of females and BME groups"),
+# is a figure being reported and stays a mention.
+_FOR_BEFORE = re.compile(r"\b(?:for|by|with|support(?:ing|s|ed)?|target(?:ing|ed|s)?|engag(?:e|es|ed|ing)"
+                         r"|involv(?:e|es|ed|ing)|reach(?:ing|ed)?|help(?:ing|s|ed)?|serv(?:e|es|ed|ing))"
+                         r"\s+(?:the\s+|those\s+|our\s+|local\s+)?$", re.I)
+_ACTIVITY_AFTER = re.compile(r"^(?:\s*['’]s)?\s*(?:events?|forums?|courses?|classes|guidance|inclusion|awareness"
+                             r"|history month|week|networks?|projects?|programmes?|campaigns?|sessions?|activities"
+                             r"|workshops?)\b", re.I)
+# Figures: a number that is not a year ("13th out of 39", "4 from the LAC", "12%"), or reporting words.
+_FIGURES = re.compile(r"(?<![\w/.])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*(?![\w/])|%|\b(?:data|figures?|statistics?|rates?|proportion|percentage|representation"
+                      r"|(?:over|under)-?represent\w*|compared|remain(?:s|ed)?|fell|fallen|rose|risen|outcomes?"
+                      r"|make up|baseline|cohort)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)%])[.!?;](?=\s+[A-Z0-9])")
+
+
+def sentence_around(text: str, match: Match) -> str:
+    """The sentence of `text` that holds the match."""
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, match.start)]
+    end = _SENTENCE_END.search(text, match.end)
+    return text[(starts[-1] if starts else 0):(end.start() if end else len(text))]
 
 
 def work_for_group(text: str, match: Match) -> bool:
     """Whether a group named in a progress update is the one the reported work was for."""
-    return bool(_FOR_BEFORE.search(text[max(0, match.start - 40):match.start])
-                or _ACTIVITY_AFTER.match(text[match.end:match.end + 40]))
+    cued = (_FOR_BEFORE.search(text[max(0, match.start - 40):match.start])
+            or _ACTIVITY_AFTER.match(text[match.end:match.end + 40]))
+    return bool(cued) and not _FIGURES.search(sentence_around(text, match))
 
 
 # A council unit that the text shows doing the work with the owner, whatever its department: "in
 # partnership with HR", "work closely with CSF", "commissioned by Public Health", "via the Merton Direct
-# Payments Team", "The Policy, Strategy
-# and Partnerships team has undertaken ...", "Libraries had an electronic display".
+# Payments Team", "The Policy, Strategy and Partnerships team has undertaken ...". A name followed by
+# a verb counts only when it cannot be ordinary prose — several words, an abbreviation, or "... team" /
+# "... service" ("Commissioning will start in April", "Housing will be considered" are not units) —
+# and only within the owner's departments.
 _WITH_BEFORE = re.compile(r"\b(?:(?:in partnership|in conjunction|closely|jointly|together) with|(?:commissioned|led|delivered)"
                           r" by|via)\s+(?:the\s+)?$", re.I)
-_DOING_AFTER = re.compile(r"^\s*(?:team\s+|service\s+)?(?:has|had|have|will|works|worked)\s+(?!been\b)", re.I)
+_DOING_AFTER = re.compile(r"^\s*(?P<noun>team\s+|service\s+)?(?:has|had|have|will|works|worked)\s+"
+                          r"(?!be\b|been\b|seen\b|risen\b|fallen\b|increased\b|decreased\b)", re.I)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:to|about|for|on|of|in|from|at)\s+(?:the\s+)?$", re.I)
 
 
-def _co_delivers(text: str, match: Match) -> bool:
-    if not any(c.isupper() for c in text[match.start:match.end]):
-        return False
-    return bool(_WITH_BEFORE.search(text[max(0, match.start - 40):match.start])
-                or _DOING_AFTER.match(text[match.end:match.end + 30]))
+def _co_delivers(text: str, match: Match) -> str | None:
+    """"with" when the text names the unit as working with the owner (any department), "doing" when
+    it names the unit as the subject of the work (counted within the owner's departments), else None."""
+    words = text[match.start:match.end]
+    if not any(c.isupper() for c in words):
+        return None
+    before = text[max(0, match.start - 40):match.start]
+    if _WITH_BEFORE.search(before):
+        return "with"
+    doing = _DOING_AFTER.match(text[match.end:match.end + 30])
+    if doing is None or _PREPOSITION_BEFORE.search(before):
+        return None
+    return "doing" if doing.group("noun") or " " in words.strip() or words.isupper() else None
 
 
 def _named_as_unit(text: str, match: Match) -> bool:

@@ -2,8 +2,8 @@
 
 Cells name a department, a division, both ("Community and Housing – Public Health"), several
 ("C&H CSF", "CS/ER", "Public Health & E&R") or every department ("All departments – Heads of Service").
-When a cell names a division and its own department, the department is context, not a second owner:
-the division is kept. Words that name nothing (e.g. "TBC", "Lead") are ignored.
+When a cell names a division and a unit above it (its department), the unit above is context, not a
+second owner: the division is kept. Words that name nothing (e.g. "TBC", "Lead") are ignored.
 """
 
 from __future__ import annotations
@@ -26,7 +26,15 @@ class OrganisationResolver:
     def resolve(self, cell: str) -> list[Match]:
         matches = self.vocabulary.find(cell)
         named = {m.concept for m in matches}
-        return [m for m in matches if not any(self.parent.get(other) == m.concept for other in named)]
+        return [m for m in matches if not any(m.concept in self._ancestors(other) for other in named)]
+
+    def _ancestors(self, unit) -> set:
+        """The units above `unit` (its division, department ...), following org:subOrganizationOf."""
+        found = set()
+        while unit in self.parent and self.parent[unit] not in found:
+            unit = self.parent[unit]
+            found.add(unit)
+        return found
 
     def links(self, action: Action) -> list[Link]:
         return [Link(action.ref, "deliveredBy", m.concept, OWNER_CELL, m.words)
