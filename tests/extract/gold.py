@@ -142,11 +142,11 @@ class Scorer:
             result.misses += [f"{key[1]} {str(e).rsplit('/', 1)[1]}" for e in expected if e not in matched_expected]
         return result
 
-
     def score_questions(self, category: str, gold: dict, predicted: dict[tuple[str, str], set[URIRef]]) -> Score:
         """The same labels read as the questions users ask: for each community either side names (and
-        the broader ones above it), "which actions are linked to it?", where (as in the saved queries) an action linked to a
-        narrower community also answers for the broader one. Micro-averaged over the questions."""
+        the broader ones above it), "which actions are linked to it?", where (as in the saved queries)
+        an action linked to a narrower community also answers for the broader one. Micro-averaged over
+        the questions."""
         def answers(labels: dict[tuple[str, str], set[URIRef]], concept: URIRef) -> set[tuple[str, str]]:
             return {key for key, concepts in labels.items()
                     if any(c == concept or concept in self.ancestors.get(c, ()) for c in concepts)}
