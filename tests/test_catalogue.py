@@ -149,6 +149,36 @@ def test_commitments_not_carried_over_are_what_continuity_leaves_out(catalogue):
     assert {r["ref"] for r in run(catalogue, "commitments-not-carried-over", plan="merton-2017-18")} == new
 
 
+def test_a_plan_with_no_next_plan_has_nothing_dropped(tmp_path):
+    from eqgraph import resources
+    from eqgraph.config import Settings
+    from eqgraph.pipeline import build
+
+    settings = Settings.from_env(home=tmp_path)
+    build(resources.builtin_documents()[1:], settings)  # the 2017-18 plan alone
+    assert run(Catalogue(open_current(settings.home)), "commitments-not-carried-over") == []
+
+
+def test_consecutive_plans_with_nothing_carried_over_have_everything_dropped_and_new(tmp_path, monkeypatch):
+    import sys
+
+    from eqgraph import resources
+    from eqgraph.config import Settings
+    from eqgraph.pipeline import build
+
+    import eqgraph.extract.continuity  # noqa: F401  (the module, not the function of the same name)
+    continuity = sys.modules["eqgraph.extract.continuity"]
+    monkeypatch.setattr(continuity, "THRESHOLD", 2.0)  # no pair can score above 1
+    monkeypatch.setattr(continuity, "CONTINUES_THRESHOLD", 2.0)
+    settings = Settings.from_env(home=tmp_path)
+    build(resources.builtin_documents(), settings)
+    catalogue = Catalogue(open_current(settings.home))
+    assert run(catalogue, "carried-over-commitments") == []
+    rows = run(catalogue, "commitments-not-carried-over")
+    assert sum(r["change"] == "dropped" for r in rows) == 87
+    assert sum(r["change"] == "new" for r in rows) == 45
+
+
 def test_plans(catalogue):
     rows = {r["plan"]: r for r in run(catalogue, "plans")}
     assert (rows["merton-2013-14"]["objectives"], rows["merton-2013-14"]["priorityAreas"],

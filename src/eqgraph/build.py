@@ -219,9 +219,13 @@ def new_concepts_graph(new_concepts: Iterable[NewConcept]) -> Graph:
     return g
 
 
-def continuity_graph(continuities: Iterable[Continuity], iris: Iris) -> Graph:
-    """Continuity links between consecutive plans, each with its score and evidence."""
+def continuity_graph(continuities: Iterable[Continuity], iris: Iris,
+                     sequence: Iterable[tuple[str, str]] = ()) -> Graph:
+    """Continuity links between consecutive plans, each with its score and evidence, and the sequence
+    of plans itself (`eqg:nextPlan`), so that "nothing carried on" can be told from "no next plan"."""
     g = new_graph()
+    for earlier_plan, later_plan in sequence:
+        g.add((iris.plan(earlier_plan), EQG.nextPlan, iris.plan(later_plan)))
     for c in continuities:
         earlier, later = iris.action(c.earlier_plan, c.earlier), iris.action(c.later_plan, c.later)
         node = iris.continuity(c.earlier_plan, c.earlier, c.later_plan, c.later)

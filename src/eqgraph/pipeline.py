@@ -106,7 +106,7 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress) -> C
     extractions = {plan.id: extractor.plan(plan) for plan in plans}
     continuities = extractor.continuity(plans, extractions)
     minted = new_concepts_graph(extractor.new_concepts)
-    carried = continuity_graph(continuities, iris)
+    carried = continuity_graph(continuities, iris, extractor.plan_sequence(plans))
     ontology = load_ontology()
     context = ontology + vocab + minted  # what every plan's links and values may point to
     clock.lap("extract")

@@ -76,6 +76,11 @@ class Extractor:
         return list(self.strategy_cells.new.values())
 
     @staticmethod
+    def plan_sequence(plans: Sequence[Plan]) -> list[tuple[str, str]]:
+        """(earlier plan id, later plan id) of each pair of consecutive plans."""
+        return [(earlier.id, later.id) for earlier, later in plan_sequence(plans)]
+
+    @staticmethod
     def continuity(plans: Sequence[Plan], extractions: dict[str, PlanExtraction]) -> list[Continuity]:
         links = {(plan_id, ref): found for plan_id, e in extractions.items() for ref, found in e.links.items()}
         return [pair for earlier, later in plan_sequence(plans) for pair in continuity(earlier, later, links)]
