@@ -248,6 +248,19 @@ def test_parameter_values_are_bound_as_terms_never_spliced(catalogue, built):
         catalogue.run("actions-for-community", {"community": hostile})
 
 
+def test_names_resolve_as_people_type_them(catalogue):
+    met = refs(run(catalogue, "actions-for-partner", partner="Metropolitan Police"))
+    assert met
+    for typed in ("the Metropolitan Police", "metropolitan police", "police"):  # "police" names one partner
+        assert refs(run(catalogue, "actions-for-partner", partner=typed)) == met
+    assert refs(run(catalogue, "actions-for-partner", partner="Alzheimer’s Society")) == refs(
+        run(catalogue, "actions-for-partner", partner="Alzheimer's Society"))
+    assert refs(run(catalogue, "actions-for-department", department="Libraries & Heritage")) == refs(
+        run(catalogue, "actions-for-department", department="Libraries and Heritage"))
+    with pytest.raises(ParameterError, match="did you mean 'Unpaid carers'"):  # several groups of carers
+        catalogue.run("actions-for-community", {"community": "carers"})
+
+
 def test_bad_parameters_are_refused_clearly(catalogue):
     with pytest.raises(ParameterError, match="needs parameter 'community', e.g. community=BAME"):
         catalogue.run("actions-for-community", {})

@@ -134,6 +134,17 @@ def load_catalogue(folder: Path | None = None) -> dict[str, SavedQuery]:
 
 # --- running ------------------------------------------------------------------------------------------
 
+def name_key(name: str) -> str:
+    """A name as people may type it, for matching: case, apostrophes, "&", punctuation and a leading
+    "the" do not count."""
+    text = name.casefold().replace("’", "'").replace("&", " and ")
+    text = re.sub(r"'s\b", "s", text)
+    words = re.sub(r"[^\w]+", " ", text).split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return " ".join(words)
+
+
 def internal_query(name: str) -> str:
     """An internal query of queries/internal/ (entity pages, pick-lists)."""
     return (resources.queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
@@ -201,6 +212,12 @@ class Catalogue:
         wanted = " ".join(value.split()).casefold()
         names = self.names(param.type)
         hits = {iri for iri, _, name in names if name.casefold() == wanted or iri == value}
+        if not hits:  # "the Metropolitan Police", "Alzheimer’s Society", "Libraries & Heritage"
+            key = name_key(value)
+            hits = {iri for iri, _, name in names if name_key(name) == key}
+            if not hits and key:  # one thing whose name holds these words: "police", "women"
+                hits = {iri for iri, _, name in names if f" {key} " in f" {name_key(name)} "}
+                hits = hits if len(hits) == 1 else set()
         if len(hits) == 1:
             return ox.NamedNode(hits.pop())
         labels = sorted({label for _, label, _ in names})
