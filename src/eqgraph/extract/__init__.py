@@ -67,7 +67,7 @@ class Extractor:
             # Units printed in the strategy cell (e.g. "Busines s Improvement") are read like text units.
             links = [*owners, *cell, *self.concepts.links(action, owners), *self.themes.links(action)]
             result.links[action.ref] = _dedupe(links)
-            result.statuses[action.ref] = progress_status(action.update)
+            result.statuses[action.ref] = progress_status(action.update, (*action.key_activity, *action.measures))
             result.measurable[action.ref] = has_measurable_target(action.measures)
         return result
 

@@ -19,15 +19,13 @@ _CUES: dict[str, list[str]] = {
     NOT_MET: [
         r"\bnot (?:been )?(?:achieved|met)\b", r"\bwas not achieved\b", r"\bdelay(?:ed|s)?\b",
         r"\bbehind (?:target|schedule)\b", r"\bnot willing\b", r"\bunfortunately\b", r"\bbeen limited\b",
-        r"\bmissed\b", r"\bno outputs\b", r"\bcommenced late\b", r"\bbelow (?:the )?target\b(?! set)",
-        r"\bsmall increase\b.*\badmissions\b",
+        r"\bmissed\b", r"\bno outputs\b", r"\bcommenced late\b",
     ],
     ON_TRACK: [
         r"\bon (?:target|track|course)\b", r"\bwell placed to meet\b", r"\bas planned\b",
-        r"\blikely to end the year at below target set\b", r"\bwill have been exceeded\b",
+        r"\bwill have been exceeded\b",
         r"\b(?:demonstrable|significant) (?:improvement|shift)\b", r"\babove (?:the )?national\b",
-        r"\bsignificantly (?:above|better)\b", r"\bgood or better\b", r"\banticipated drop\b",
-        r"\bpercentage point increase\b", r"\bas required\b", r"\bin all cases\b", r"\bexceeds\b",
+        r"\bsignificantly (?:above|better)\b", r"\bgood or better\b", r"\bas required\b", r"\bin all cases\b", r"\bexceeds\b",
         r"\bhas improved\b", r"\bimproved (?:the|levels|take-?up)\b",
     ],
     NOT_STARTED: [
@@ -87,11 +85,46 @@ def _first_cue(status: str, sentences: list[str]) -> str | None:
     return None
 
 
-def progress_status(update: tuple[str, ...]) -> Status:
+# Which way the commitment wants a figure to move, and which way the update says it moved: a rise
+# where the action set out to reduce (alcohol-related admissions) is not met; a drop it wanted
+# (first-time entrants) or ending "below target" on a reduction is on track.
+_WANTS = {"down": re.compile(r"\b(?:reduc\w*|decreas\w*|fewer|lower|prevent\w*|halt\w*)\b", re.I),
+          "up": re.compile(r"\b(?:increas\w*|improv\w*|raise|more|higher|grow\w*)\b", re.I)}
+_MOVED = {"down": re.compile(r"\b(?:drop|fall|fell|fallen|decrease[ds]?|reduction|reduced|lower than|below (?:the )?"
+                             r"target)\b", re.I),
+          "up": re.compile(r"\b(?:(?:an |small |percentage point )increase\b|increased by|ris(?:e|en)\b|rose\b"
+                           r"|above (?:the )?target\b|higher than)", re.I)}
+
+
+def _wanted_direction(commitment: tuple[str, ...]) -> str | None:
+    text = " ".join(commitment)
+    found = [d for d, cue in _WANTS.items() if cue.search(text)]
+    return found[0] if len(found) == 1 else None
+
+
+def _movement(sentences: list[str], wanted: str | None) -> tuple[str, str] | None:
+    """(status, sentence) when the update reports the figure moving with or against what was wanted."""
+    if wanted is None:
+        return None
+    against = "up" if wanted == "down" else "down"
+    for sentence in sentences:
+        if _MOVED[against].search(sentence):
+            return NOT_MET, sentence.strip()
+        if _MOVED[wanted].search(sentence):
+            return ON_TRACK, sentence.strip()
+    return None
+
+
+def progress_status(update: tuple[str, ...], commitment: tuple[str, ...] = ()) -> Status:
+    """The status of an action from its update; `commitment` (its key activity and measures) says
+    which way its figures should move."""
     sentences = [s for item in update for s in _SENTENCE.findall(item) if s.strip()]
     if not sentences:
         return Status(UNCLEAR, "")
     hits = {status: _first_cue(status, sentences) for status in _COMPILED}
+    moved = _movement(sentences, _wanted_direction(commitment))
+    if moved:
+        hits[moved[0]] = hits[moved[0]] or moved[1]
     if hits[NOT_MET]:
         return Status(NOT_MET, hits[NOT_MET])
     if hits[ON_TRACK]:
