@@ -55,9 +55,13 @@ def main() -> None:
         if verbose:
             print("   misses:", "; ".join(score.misses) or "-")
             print("   extras:", "; ".join(score.extras) or "-")
-    agree = sum(STATUS[graph.value(URIRef(f"{settings.base}plan/{p}/action/{r}"), EQG.progressStatus)] == l["status"]
-                for (p, r), l in gold["actions"].items())
-    print(f"{'status':12} agreement {agree / len(gold['actions']):.2f} ({agree}/{len(gold['actions'])})")
+    for reader, labels in (("gold", gold), ("second reader", second)):
+        statuses = {k: l["status"] for k, l in labels["actions"].items() if "status" in l}
+        agree = sum(STATUS[graph.value(URIRef(f"{settings.base}plan/{p}/action/{r}"), EQG.progressStatus)] == s
+                    for (p, r), s in statuses.items())
+        print(f"{'status':12} {reader:13} agreement {agree / len(statuses):.2f} ({agree}/{len(statuses)})")
+    readers = sum(gold["actions"][k]["status"] == second["actions"][k]["status"] for k in gold["actions"])
+    print(f"{'status':12} the two readers agree with each other {readers / len(gold['actions']):.2f}")
     predicted = carried_over(graph)
     for reader, labels in (("gold", gold), ("second reader", second)):
         expected = {(p["earlier"], p["later"]) for p in labels["carried_over"]}

@@ -31,7 +31,8 @@ CATEGORIES = {
 
 def load_second_reader() -> dict:
     """The second reader's labels (tests/data/second-reader), in the shape `load_gold` returns:
-    units, partners and strategies of all 132 actions; communities of the 45 actions of 2017."""
+    units, partners, strategies and progress status of all 132 actions; communities of the 45 actions
+    of 2017."""
     folder = GOLD_DIR / "second-reader"
     actions: dict = {}
     for name in ("entities-2013.yaml", "entities-2017.yaml", "communities-2017.yaml"):
@@ -40,6 +41,10 @@ def load_second_reader() -> dict:
             for ref, labels in labelled.items():
                 actions.setdefault((plan_id, str(ref)), {}).update(
                     {k: v or [] for k, v in labels.items() if k in CATEGORIES})
+    statuses = yaml.safe_load((folder / "status.yaml").read_text(encoding="utf-8"))
+    for plan_id, labelled in statuses.items():
+        for ref, labels in labelled.items():
+            actions.setdefault((plan_id, str(ref)), {})["status"] = labels["status"]
     pairs = yaml.safe_load((folder / "carried-over.yaml").read_text(encoding="utf-8"))
     return {"actions": actions, "carried_over": pairs["carried_over"], "notes": []}
 

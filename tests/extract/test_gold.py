@@ -53,15 +53,18 @@ def test_extraction_meets_its_floor(category, reader, gold, scorer, built):
     assert score.recall >= recall, (str(score), score.misses)
 
 
-def test_progress_status_agrees_with_the_labels(gold, built):
+@pytest.mark.parametrize("reader, floor", [("gold", 0.75), ("second reader", 0.70)])
+def test_progress_status_agrees_with_the_labels(reader, floor, gold, built):
+    """The two readers agree with each other on 0.82 of the actions; the floors sit under that."""
+    labels = gold if reader == "gold" else load_second_reader()
     graph = built[1].compiled.graph
     names = {EQG.Completed: "completed", EQG.OnTrack: "on-track", EQG.InProgress: "in-progress",
              EQG.NotMet: "not-met", EQG.NotStarted: "not-started", EQG.StatusUnclear: "unclear"}
-    agree = 0
-    for (plan_id, ref), labels in gold["actions"].items():
-        action = URIRef(f"{BASE}plan/{plan_id}/action/{ref}")
-        agree += names[graph.value(action, EQG.progressStatus)] == labels["status"]
-    assert agree / len(gold["actions"]) >= 0.75
+    statuses = {key: l["status"] for key, l in labels["actions"].items() if "status" in l}
+    assert len(statuses) == 132
+    agree = sum(names[graph.value(URIRef(f"{BASE}plan/{plan_id}/action/{ref}"), EQG.progressStatus)] == status
+                for (plan_id, ref), status in statuses.items())
+    assert agree / len(statuses) >= floor
 
 
 @pytest.mark.parametrize("reader", list(QUESTION_FLOORS))
