@@ -25,7 +25,7 @@ FLOORS = {  # reader: {category: (precision, recall)}; communities per action, e
 }
 # Communities read as the questions users ask ("which actions are for disabled people?"), against
 # each reader: (precision, recall).
-QUESTION_FLOORS = {"gold": (0.80, 0.95), "second reader": (0.95, 0.80)}
+QUESTION_FLOORS = {"gold": (0.78, 0.95), "second reader": (0.95, 0.85)}
 
 
 @pytest.fixture(scope="module")

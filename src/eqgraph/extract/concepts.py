@@ -119,15 +119,18 @@ class ConceptLinker:
 
 _HEADING = re.compile(r"^\s*[–—:-]")
 # Words that make a group named in a progress update the people the work was for: a beneficiary
-# word before the name ("for", "by", "supporting", "engaged" ... "the"/"those"), or an activity after
-# it ("LGBT events", "trans inclusion", "ESOL courses") — in a sentence that reports no figures. A
+# word before the name ("for", "by", "supporting", "engaged" ... "the"/"those", "candidates from"), an
+# activity after it ("LGBT events", "trans inclusion", "ESOL courses"), or a name that is an event
+# ("LGBT History Month", "IDAHO") — in a sentence that reports no figures. A
 # group named any other way, or in a sentence of figures ("Take-up by BME groups fell to 12%",
 # "Outcomes for disabled people remain worse", "an under-representation of females and BME groups"),
 # is a figure being reported and stays a mention.
 _FOR_BEFORE = re.compile(r"\b(?:for|by|with|support(?:ing|s|ed)?|target(?:ing|ed|s)?|engag(?:e|es|ed|ing)"
                          r"|involv(?:e|es|ed|ing)|reach(?:ing|ed)?|help(?:ing|s|ed)?|serv(?:e|es|ed|ing))"
-                         r"\s+(?:the\s+|those\s+|our\s+|local\s+)?$", re.I)
-_ACTIVITY_AFTER = re.compile(r"^(?:\s*['’]s)?\s*(?:events?|forums?|courses?|classes|guidance|inclusion|awareness"
+                         r"\s+(?:the\s+|those\s+|our\s+|local\s+)?$"
+                         r"|\b(?:those|people|residents|candidates|applicants|learners|families|children)\s+from\s+"
+                         r"(?:the\s+)?$|\band\s+from\s+$", re.I)
+_ACTIVITY_AFTER = re.compile(r"^(?:\s*/\s*\w+)?(?:\s*['’]s)?\s*(?:events?|forums?|courses?|classes|guidance|inclusion|awareness"
                              r"|history month|week|networks?|projects?|programmes?|campaigns?|sessions?|activities"
                              r"|workshops?)\b", re.I)
 # Figures: a number that is not a year ("13th out of 39", "4 from the LAC", "12%"), or reporting words.
@@ -144,10 +147,14 @@ def sentence_around(text: str, match: Match) -> str:
     return text[(starts[-1] if starts else 0):(end.start() if end else len(text))]
 
 
+_EVENT = re.compile(r"\b(?:month|day|week|IDAHO)\b", re.I)  # "Black History Month", "IDAHO" name an event
+
+
 def work_for_group(text: str, match: Match) -> bool:
     """Whether a group named in a progress update is the one the reported work was for."""
     cued = (_FOR_BEFORE.search(text[max(0, match.start - 40):match.start])
-            or _ACTIVITY_AFTER.match(text[match.end:match.end + 40]))
+            or _ACTIVITY_AFTER.match(text[match.end:match.end + 40])
+            or _EVENT.search(text[match.start:match.end]))
     return bool(cued) and not _FIGURES.search(sentence_around(text, match))
 
 
