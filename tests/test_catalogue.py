@@ -259,6 +259,15 @@ def test_names_resolve_as_people_type_them(catalogue):
         run(catalogue, "actions-for-department", department="Libraries and Heritage"))
     with pytest.raises(ParameterError, match="did you mean 'Unpaid carers'"):  # several groups of carers
         catalogue.run("actions-for-community", {"community": "carers"})
+    # Too short or too common to pick one thing out: refused, never a silent guess.
+    for kind, typed in [("department", "a"), ("department", "s"), ("community", "of the"), ("community", "merton"),
+                        ("community", "17"), ("partner", "the the"), ("strategy", "of"), ("plan", "and")]:
+        query = {"department": "actions-for-department", "community": "actions-for-community",
+                 "partner": "actions-for-partner", "strategy": "actions-for-strategy", "plan": "actions"}[kind]
+        with pytest.raises(ParameterError):
+            catalogue.run(query, {kind: typed})
+    with pytest.raises(ParameterError, match="needs a value"):
+        catalogue.run("actions-for-partner", {"partner": "  "})
 
 
 def test_bad_parameters_are_refused_clearly(catalogue):

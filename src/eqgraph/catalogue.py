@@ -145,6 +145,17 @@ def name_key(name: str) -> str:
     return " ".join(words)
 
 
+# Words too common in names to pick one thing out ("and", "merton", "people" ...).
+_COMMON_WORDS = set("""a an and the of for in on to with by from s merton council london borough people
+group groups plan plans strategy strategies service services team community communities action""".split())
+
+
+def _distinctive(key: str) -> bool:
+    """Whether typed words can stand for the one thing whose label holds them: at least three letters,
+    and a word that is not common to many names."""
+    return len(key) >= 3 and any(w not in _COMMON_WORDS and not w.isdigit() for w in key.split())
+
+
 def internal_query(name: str) -> str:
     """An internal query of queries/internal/ (entity pages, pick-lists)."""
     return (resources.queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
@@ -210,13 +221,15 @@ class Catalogue:
                 return ox.Literal(str(int(value)), datatype=ox.NamedNode(spec["datatype"]))
             return ox.Literal(value)
         wanted = " ".join(value.split()).casefold()
+        if not wanted:
+            raise ParameterError(f"parameter {param.name!r} needs a value, e.g. {param.name}={param.example}")
         names = self.names(param.type)
         hits = {iri for iri, _, name in names if name.casefold() == wanted or iri == value}
         if not hits:  # "the Metropolitan Police", "Alzheimer’s Society", "Libraries & Heritage"
             key = name_key(value)
             hits = {iri for iri, _, name in names if name_key(name) == key}
-            if not hits and key:  # one thing whose name holds these words: "police", "women"
-                hits = {iri for iri, _, name in names if f" {key} " in f" {name_key(name)} "}
+            if not hits and _distinctive(key):  # one thing whose label holds these words: "police"
+                hits = {iri for iri, label, _ in names if f" {key} " in f" {name_key(label)} "}
                 hits = hits if len(hits) == 1 else set()
         if len(hits) == 1:
             return ox.NamedNode(hits.pop())

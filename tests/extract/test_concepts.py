@@ -28,6 +28,10 @@ def links(extractor, owner="CS", update=(), key_activity=(), strategy=""):
     ("We supported BAME groups to apply for the grant.", "ethnic-minorities"),
     ("Materials to use for learners with dyslexia were identified.", "learners-with-dyslexia"),
     ("A conference addressed issues around trans inclusion in education.", "transgender-people"),
+    ("Visits rose by 12%. LGBT events were held in June.", "lgbt-people"),  # the figure is the sentence before
+    ("Work targeting young people aged 10-17 began in 2017.", "young-people"),  # an age is no figure
+    ("We remain committed to supporting BAME groups.", "ethnic-minorities"),
+    ("A consultation engaged those from the east of the borough and from BAME groups.", "ethnic-minorities"),
 ])
 def test_an_update_reporting_work_for_a_group_targets_it(extractor, sentence, group):
     assert ("targetsCommunity", group) in links(extractor, update=[sentence])
@@ -39,6 +43,7 @@ def test_an_update_reporting_work_for_a_group_targets_it(extractor, sentence, gr
     ("Results compared with BME groups nationally.", "ethnic-minorities"),
     ("Initial indications show an under-representation of females and BME groups.", "women-and-girls"),
     ("Ethnicity data shows overrepresentation of BME groups in YOT clients.", "ethnic-minorities"),
+    ("Referrals came from GPs and from BAME groups.", "ethnic-minorities"),
 ])
 def test_an_update_reporting_figures_about_a_group_only_mentions_it(extractor, sentence, group):
     found = links(extractor, update=[sentence])
@@ -62,6 +67,8 @@ def test_a_unit_the_text_shows_doing_the_work_delivers_it(extractor, sentence, o
     ("Libraries have seen visits fall.", "C&H"),
     ("The Business Support Team will process the requests.", "C&H"),  # a CSF team, under C&H
     ("Referrals to Adult Social Care have increased.", "C&H"),
+    ("Access and Assessment has experienced higher demand.", "Community and Housing - Direct Provision"),
+    ("Adult Social Care will lead the review.", "Community and Housing - Direct Provision"),  # above the owner
 ])
 def test_prose_that_only_names_a_unit_does_not_make_it_deliver(extractor, sentence, owner):
     assert not {t for p, t in links(extractor, owner=owner, update=[sentence]) if p == "deliveredBy"} - {

@@ -18,10 +18,10 @@ from .gold import CATEGORIES, Scorer, carried_over, load_gold, load_second_reade
 
 BASE = "https://w3id.org/eqgraph/id/"
 FLOORS = {  # reader: {category: (precision, recall)}; communities per action, each label matched once
-    "gold": {"units": (0.95, 0.95), "partners": (0.95, 0.92), "strategies": (0.90, 0.95),
-             "communities": (0.70, 0.95)},
-    "second reader": {"units": (0.95, 0.90), "partners": (0.85, 0.95), "strategies": (0.90, 0.95),
-                      "communities": (0.90, 0.75)},
+    "gold": {"units": (0.97, 0.97), "partners": (0.96, 0.93), "strategies": (0.93, 0.97),
+             "communities": (0.73, 0.96)},
+    "second reader": {"units": (0.95, 0.92), "partners": (0.88, 0.95), "strategies": (0.90, 0.95),
+                      "communities": (0.94, 0.82)},
 }
 # Communities read as the questions users ask ("which actions are for disabled people?"), against
 # each reader: (precision, recall).
@@ -53,7 +53,7 @@ def test_extraction_meets_its_floor(category, reader, gold, scorer, built):
     assert score.recall >= recall, (str(score), score.misses)
 
 
-@pytest.mark.parametrize("reader, floor", [("gold", 0.75), ("second reader", 0.70)])
+@pytest.mark.parametrize("reader, floor", [("gold", 0.78), ("second reader", 0.71)])
 def test_progress_status_agrees_with_the_labels(reader, floor, gold, built):
     """The two readers agree with each other on 0.82 of the actions; the floors sit under that."""
     labels = gold if reader == "gold" else load_second_reader()
@@ -81,8 +81,8 @@ def test_carried_over_commitments_against_the_labelled_pairs(gold, built):
     predicted = carried_over(built[1].compiled.graph)
     expected = {(p["earlier"], p["later"]) for p in gold["carried_over"]}
     hits = predicted & expected
-    assert len(hits) / len(predicted) >= 0.85, sorted(predicted - expected)
-    assert len(hits) / len(expected) >= 0.65, sorted(expected - predicted)
+    assert len(hits) / len(predicted) >= 0.88, sorted(predicted - expected)
+    assert len(hits) / len(expected) >= 0.66, sorted(expected - predicted)
     # The two commitments the product owner named are found.
     assert ("4.2.1", "5.6") in predicted  # first-time entrants to youth justice
     assert ("1.2.17", "2.6") in predicted  # step-free stations
@@ -92,5 +92,5 @@ def test_carried_over_commitments_against_the_second_reader(built):
     predicted = carried_over(built[1].compiled.graph)
     expected = {(p["earlier"], p["later"]) for p in load_second_reader()["carried_over"]}
     hits = predicted & expected
-    assert len(hits) / len(predicted) >= 0.65, sorted(predicted - expected)
-    assert len(hits) / len(expected) >= 0.65, sorted(expected - predicted)
+    assert len(hits) / len(predicted) >= 0.69, sorted(predicted - expected)
+    assert len(hits) / len(expected) >= 0.69, sorted(expected - predicted)

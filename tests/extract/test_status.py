@@ -29,3 +29,17 @@ def test_status_from_the_update(update, commitment, status):
     assert result.status == status
     assert (result.phrase == "") == (status == "unclear")
     assert result.phrase in " ".join(update)  # the justifying words are the update's own
+
+
+@pytest.mark.parametrize("update, commitment, status", [
+    # A movement of some other figure says nothing about this commitment.
+    (("Waiting times for assessment reduced from 12 to 8 weeks.", "Six carer households have been approved."),
+     ("Increase the number of in-house foster carers",), "completed"),
+    (("Drop-in sessions for parents were held.",), ("Increase take-up of parenting programmes",), "completed"),
+    (("Healthy life expectancy in the borough has risen.",), ("Reduce the number of first-time entrants",),
+     "unclear"),
+    # With no direction wanted, "below target" is a shortfall.
+    (("Performance is below target this quarter.",), ("Deliver the training programme",), "not-met"),
+])
+def test_only_the_commitments_own_figure_counts(update, commitment, status):
+    assert progress_status(update, commitment).status == status

@@ -6,7 +6,7 @@ Which field a name appears in decides what the link means:
   ("in partnership with the Metropolitan Police Service (MPS) and MOPAC").
 * communities — `eqg:targetsCommunity` from what the action commits to (statement, key activity,
   measures), and from a progress update that reports work done for the group ("improved take-up ...
-  by Tamil parents", "3 LGBT events": `work_for_group`); a group an update names any other way is
+  by Tamil parents", "LGBT History Month": `work_for_group`); a group an update names any other way is
   `eqg:mentionsCommunity` (ethnicity data in an update does not make the action one aimed at that
   group).
 * strategies — `eqg:servesStrategy` from the commitment fields (and the Key strategy/Plan cell, see
@@ -58,6 +58,13 @@ class ConceptLinker:
         self.legislation = members["legislation"]
         self.parents = parents
 
+    def _ancestors(self, unit: URIRef) -> set[URIRef]:
+        found: set[URIRef] = set()
+        while unit in self.parents and self.parents[unit] not in found:
+            unit = self.parents[unit]
+            found.add(unit)
+        return found
+
     def _department_of(self, unit: URIRef) -> URIRef:
         while unit in self.parents and self.parents[unit] in self.units:
             unit = self.parents[unit]
@@ -69,6 +76,7 @@ class ConceptLinker:
         departments_only = all(self._department_of(u) == u for u in owner_units)
         owner_departments = {self._department_of(u) for u in owner_units} if departments_only else set()
         owners_within = {self._department_of(u) for u in owner_units}
+        above_owners = {a for u in owner_units for a in self._ancestors(u)}
         for field, text in field_texts(action, TEXT_FIELDS):
             commitment = field in COMMITMENT_FIELDS
             # Every occurrence, not only the first: "Dyslexia tutor ... materials for learners with
@@ -82,6 +90,8 @@ class ConceptLinker:
                         found.append(Link(action.ref, "citesLegislation", match.concept, field, match.words))
                     continue
                 co_delivers = _co_delivers(text, match) if match.concept in self.units else None
+                if co_delivers and match.concept in above_owners:
+                    co_delivers = None
                 if co_delivers == "doing" and self._department_of(match.concept) not in owners_within:
                     co_delivers = None
                 if match.concept in self.units and not (co_delivers or _named_as_unit(text, match)):
@@ -129,20 +139,24 @@ _FOR_BEFORE = re.compile(r"\b(?:for|by|with|support(?:ing|s|ed)?|target(?:ing|ed
                          r"|involv(?:e|es|ed|ing)|reach(?:ing|ed)?|help(?:ing|s|ed)?|serv(?:e|es|ed|ing))"
                          r"\s+(?:the\s+|those\s+|our\s+|local\s+)?$"
                          r"|\b(?:those|people|residents|candidates|applicants|learners|families|children)\s+from\s+"
-                         r"(?:the\s+)?$|\band\s+from\s+$", re.I)
+                         r"(?:the\s+)?(?:[\w'’-]+\s+){0,8}?(?:and\s+from\s+)?$", re.I)
 _ACTIVITY_AFTER = re.compile(r"^(?:\s*/\s*\w+)?(?:\s*['’]s)?\s*(?:events?|forums?|courses?|classes|guidance|inclusion|awareness"
                              r"|history month|week|networks?|projects?|programmes?|campaigns?|sessions?|activities"
                              r"|workshops?)\b", re.I)
-# Figures: a number that is not a year ("13th out of 39", "4 from the LAC", "12%"), or reporting words.
-_FIGURES = re.compile(r"(?<![\w/.])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*(?![\w/])|%|\b(?:data|figures?|statistics?|rates?|proportion|percentage|representation"
-                      r"|(?:over|under)-?represent\w*|compared|remain(?:s|ed)?|fell|fallen|rose|risen|outcomes?"
-                      r"|make up|baseline|cohort)\b", re.I)
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)%])[.!?;](?=\s+[A-Z0-9])")
+# Figures: a number that is not a year, a period ("2016-17"), a stage ("Key Stage 2", "Year 1", "Q3")
+# or an age ("aged 10-17", "11-16 year olds") — "13th out of 39", "4 from the LAC", "12%" — or words
+# that report figures.
+_FIGURES = re.compile(r"(?<![\w/.\-–])(?<!stage )(?<!year )(?<!phase )(?<!aged )(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*"
+                      r"(?![\w/]|\s*[-–]\s*\d|\s*years?\b)|%"
+                      r"|\b(?:data(?! protection)|figures?|statistics?|rates?|proportion|percentage|representation"
+                      r"|(?:over|under)-?represent\w*|compared|fell|fallen|rose|risen|outcomes?|make up|baseline"
+                      r"|cohort)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[a-zA-Z0-9)%])[.!?;](?=\s+[A-Z0-9])")
 
 
 def sentence_around(text: str, match: Match) -> str:
     """The sentence of `text` that holds the match."""
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, match.start)]
+    starts = [m.end() for m in _SENTENCE_END.finditer(text) if m.end() <= match.start]
     end = _SENTENCE_END.search(text, match.end)
     return text[(starts[-1] if starts else 0):(end.start() if end else len(text))]
 
@@ -152,22 +166,33 @@ _EVENT = re.compile(r"\b(?:month|day|week|IDAHO)\b", re.I)  # "Black History Mon
 
 def work_for_group(text: str, match: Match) -> bool:
     """Whether a group named in a progress update is the one the reported work was for."""
-    cued = (_FOR_BEFORE.search(text[max(0, match.start - 40):match.start])
+    cued = (_FOR_BEFORE.search(text[max(0, match.start - 80):match.start])
             or _ACTIVITY_AFTER.match(text[match.end:match.end + 40])
             or _EVENT.search(text[match.start:match.end]))
-    return bool(cued) and not _FIGURES.search(sentence_around(text, match))
+    if not cued:
+        return False
+    sentence = sentence_around(text, match)
+    own = text[match.start:match.end]  # the name's own digits ("aged 10-17") are no figure
+    return not _FIGURES.search(sentence.replace(own, " "))
 
 
 # A council unit that the text shows doing the work with the owner, whatever its department: "in
 # partnership with HR", "work closely with CSF", "commissioned by Public Health", "via the Merton Direct
 # Payments Team", "The Policy, Strategy and Partnerships team has undertaken ...". A name followed by
-# a verb counts only when it cannot be ordinary prose — several words, an abbreviation, or "... team" /
-# "... service" ("Commissioning will start in April", "Housing will be considered" are not units) —
-# and only within the owner's departments.
+# a verb of doing the work ("has undertaken", "will lead", "hosted" — not "has experienced", "will be
+# considered") counts only when it cannot be ordinary prose — several words, an abbreviation, or
+# "... team" / "... service" ("Commissioning will start in April" is not a unit) — and only within
+# the owner's departments. A unit above the owner's own (its department) is context, never a second
+# deliverer.
 _WITH_BEFORE = re.compile(r"\b(?:(?:in partnership|in conjunction|closely|jointly|together) with|(?:commissioned|led|delivered)"
                           r" by|via)\s+(?:the\s+)?$", re.I)
-_DOING_AFTER = re.compile(r"^\s*(?P<noun>team\s+|service\s+)?(?:has|had|have|will|works|worked)\s+"
-                          r"(?!be\b|been\b|seen\b|risen\b|fallen\b|increased\b|decreased\b)", re.I)
+_DOING_AFTER = re.compile(
+    r"^\s*(?P<noun>team\s+|service\s+)?(?:(?:has|have|had)\s+(?:now\s+|also\s+|\w+ly\s+)?(?:undertaken|delivered|led"
+    r"|worked|developed|completed|run|held|provided|trained|launched|produced|hosted|established|commissioned"
+    r"|carried out|introduced|implemented|set up|reviewed|prevented|supported|worked)"
+    r"|will\s+(?:lead|deliver|run|work|develop|provide|host|monitor|support|undertake|review|ensure|commission)"
+    r"|(?:works|worked|leads|led|delivers|delivered|runs|ran|hosted|held|undertook|developed|provided|"
+    r"supported|continues to)\b)", re.I)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:to|about|for|on|of|in|from|at)\s+(?:the\s+)?$", re.I)
 
 

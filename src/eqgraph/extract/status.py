@@ -3,7 +3,8 @@
 Transparent rules rather than a model: cue phrases per status, and a precedence that reads an update
 the way a policy officer would — a missed target or delay outweighs everything; "on target" / "well
 placed to meet" means on track; completion cues alongside work still under way mean in progress; only
-completion cues mean completed.
+completion cues mean completed. A figure the update says moved against the way the commitment wants
+it to move is not met, with it on track (`_movement`).
 """
 
 from __future__ import annotations
@@ -87,13 +88,29 @@ def _first_cue(status: str, sentences: list[str]) -> str | None:
 
 # Which way the commitment wants a figure to move, and which way the update says it moved: a rise
 # where the action set out to reduce (alcohol-related admissions) is not met; a drop it wanted
-# (first-time entrants) or ending "below target" on a reduction is on track.
-_WANTS = {"down": re.compile(r"\b(?:reduc\w*|decreas\w*|fewer|lower|prevent\w*|halt\w*)\b", re.I),
-          "up": re.compile(r"\b(?:increas\w*|improv\w*|raise|more|higher|grow\w*)\b", re.I)}
+# (first-time entrants) or ending "below target" on a reduction is on track. A movement counts only
+# in a sentence about the commitment's own figure — one that shares a word with the commitment (or
+# follows a sentence that does) or speaks of the target — so "waiting times reduced" says nothing
+# about recruiting more foster carers; and words that only look like movements ("drop-in", "harm
+# reduction", "high-rise") are not read.
+_WANTS = {"down": re.compile(r"\b(?:reduc(?:e|es|ed|ing|tion)|decreas\w*|fewer|halt\w*)\b", re.I),
+          "up": re.compile(r"\b(?:increas\w*|improv\w*|raise|higher|grow\w*)\b", re.I)}
 _MOVED = {"down": re.compile(r"\b(?:drop|fall|fell|fallen|decrease[ds]?|reduction|reduced|lower than|below (?:the )?"
                              r"target)\b", re.I),
           "up": re.compile(r"\b(?:(?:an |small |percentage point )increase\b|increased by|ris(?:e|en)\b|rose\b"
                            r"|above (?:the )?target\b|higher than)", re.I)}
+_NOT_MOVEMENTS = re.compile(r"\bdrop-in\b|\bharm reduction\b|\bfalls? prevention\b|\bhigh-rise\b"
+                            r"|\breduced (?:fares?|prices?|costs?)\b", re.I)
+_TARGET = re.compile(r"\btarget\b", re.I)
+_BELOW_TARGET = re.compile(r"\bbelow (?:the )?target\b(?! set)", re.I)
+_GAP = re.compile(r"\bgaps?\b", re.I)
+_PLAIN = set("""with from that this their there have will been were which through work working partnership
+continue number numbers rate rates level levels people residents service services council merton year years
+ensure support increase reduce improve""".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _PLAIN}
 
 
 def _wanted_direction(commitment: tuple[str, ...]) -> str | None:
@@ -102,15 +119,24 @@ def _wanted_direction(commitment: tuple[str, ...]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _movement(sentences: list[str], wanted: str | None) -> tuple[str, str] | None:
-    """(status, sentence) when the update reports the figure moving with or against what was wanted."""
-    if wanted is None:
-        return None
+def _movement(sentences: list[str], commitment: tuple[str, ...]) -> tuple[str, str] | None:
+    """(status, sentence) when the update reports the commitment's figure moving with or against
+    the way it wants."""
+    wanted = _wanted_direction(commitment)
+    if wanted is None:  # "below target" is a shortfall unless the commitment is to reduce
+        below = next((s for s in sentences if _BELOW_TARGET.search(s)), None)
+        return (NOT_MET, below.strip()) if below else None
     against = "up" if wanted == "down" else "down"
-    for sentence in sentences:
-        if _MOVED[against].search(sentence):
+    words = _content_words(" ".join(commitment))
+    about_a_gap = bool(_GAP.search(" ".join(commitment)))
+    for index, sentence in enumerate(sentences):
+        clean = _NOT_MOVEMENTS.sub(" ", sentence)
+        context = _content_words(clean) | (_content_words(sentences[index - 1]) if index else set())
+        if not (words & context or _TARGET.search(clean)) or (_GAP.search(clean) and not about_a_gap):
+            continue
+        if _MOVED[against].search(clean):
             return NOT_MET, sentence.strip()
-        if _MOVED[wanted].search(sentence):
+        if _MOVED[wanted].search(clean):
             return ON_TRACK, sentence.strip()
     return None
 
@@ -122,7 +148,7 @@ def progress_status(update: tuple[str, ...], commitment: tuple[str, ...] = ()) -
     if not sentences:
         return Status(UNCLEAR, "")
     hits = {status: _first_cue(status, sentences) for status in _COMPILED}
-    moved = _movement(sentences, _wanted_direction(commitment))
+    moved = _movement(sentences, commitment)
     if moved:
         hits[moved[0]] = hits[moved[0]] or moved[1]
     if hits[NOT_MET]:
