@@ -144,6 +144,14 @@ def test_query_csv_tsv_and_truncation(capsys, home):
     assert out.splitlines()[0].split("\t")[:2] == ["planNode", "plan"]
 
 
+def test_query_says_what_a_loosely_typed_name_was_taken_to_mean(capsys, home):
+    code, out, err = run(capsys, "query", "actions-for-partner", "--param", "partner=police", "--format", "csv",
+                         "--out", str(home))
+    assert code == 0 and "partner 'police' is Metropolitan Police Service" in err
+    code, _, err = run(capsys, "query", "actions-for-partner", "--param", "partner=Network Rail", "--out", str(home))
+    assert code == 0 and "is Network Rail" not in err  # an exact name needs no note
+
+
 @pytest.mark.parametrize("args, message", [
     (["query", "no-such-query"], "no saved query named 'no-such-query'"),
     (["query", "actions-for-community"], "needs parameter 'community'"),

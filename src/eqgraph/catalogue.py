@@ -203,6 +203,14 @@ class Catalogue:
             ]
         return self._names[type_name]
 
+    def label_of(self, iri: str) -> str | None:
+        """The display label of a thing already looked up by `names` (None when not looked up)."""
+        for rows in self._names.values():
+            for thing, label, _ in rows:
+                if thing == iri:
+                    return label
+        return None
+
     def options(self, type_name: str) -> list[tuple[str, str]]:
         """A pick-list for the type: (IRI, label), sorted by label."""
         if "class" not in self.types.get(type_name, {}):

@@ -131,7 +131,12 @@ def cmd_query(args) -> int:
     from .store import open_current
 
     catalogue = Catalogue(open_current(_settings(args).home), limit=args.limit)
-    result = catalogue.run(args.name, _parse_params(args.param or []))
+    typed = _parse_params(args.param or [])
+    result = catalogue.run(args.name, typed)
+    for name, bound in result.bindings.items():  # say what a loosely typed name was taken to mean
+        label = catalogue.label_of(bound)
+        if label and typed.get(name) and typed[name].casefold() != label.casefold() and typed[name] != bound:
+            print(f"eqgraph: {name} {typed[name]!r} is {label} <{bound}>", file=sys.stderr)
     write_result(result, args.format, sys.stdout)
     if result.truncated:
         print(f"eqgraph: truncated: only the first {len(result.rows)} rows are shown (--limit)", file=sys.stderr)

@@ -24,6 +24,12 @@ def test_a_query_page_offers_pick_lists_and_runs_from_its_url(client):
     assert "shareable link" in html and "<summary>SPARQL</summary>" in html
 
 
+def test_a_loosely_typed_name_shows_what_it_was_taken_to_mean(client):
+    html = client.get("/query/actions-for-partner?partner=police").get_data(as_text=True)
+    assert '<option value="https://w3id.org/eqgraph/id/partner/metropolitan-police-service" selected>' in html
+    assert "1 row" in html or "2 rows" in html
+
+
 def test_every_page_has_a_json_twin(client):
     data = client.get("/query/strategies-feeding-objective.json?plan=merton-2017-18&objective=1").get_json()
     labels = {row["label"]: row["actions"] for row in data["result"]["plain"]}

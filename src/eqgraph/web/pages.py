@@ -85,6 +85,10 @@ def query_page(name: str, fmt: str | None = None):
             result = catalogue.run(name, values, limit=state().web.page_rows if fmt is None else state().web.max_rows)
         except ParameterError as exc:
             error, status = str(exc), 400
+    if result is not None:  # show what each typed name was taken to mean ("police" -> the Met)
+        for field in fields:
+            if field["options"] and field["name"] in result.bindings:
+                field["value"] = result.bindings[field["name"]]
     if fmt in ("csv", "tsv") and result is not None:
         out = io.StringIO()
         write_result(result, fmt, out)
