@@ -30,7 +30,7 @@ REQUIRED = {  # the contract other tools rely on
     "actions-without-target": {"plan"}, "status-by-objective": {"plan"}, "partners": set(),
     "strategy-dependencies": {"plan"}, "search": {"text"},
     "department-partners": set(), "community-objectives": set(), "plan-graph": {"plan"},
-    "commitments-not-carried-over": {"plan"},
+    "commitments-not-carried-over": {"plan"}, "actions-for-characteristic": {"characteristic"},
 }
 
 
@@ -248,6 +248,18 @@ def test_parameter_values_are_bound_as_terms_never_spliced(catalogue, built):
         catalogue.run("actions-for-community", {"community": hostile})
 
 
+def test_actions_for_a_protected_characteristic_follow_the_hierarchy(catalogue):
+    race = run(catalogue, "actions-for-characteristic", characteristic="race")
+    assert ("merton-2013-14", "1.2.1") in {(r["plan"], r["ref"]) for r in race}  # Tamil parents
+    assert ("merton-2017-18", "2.3") in {(r["plan"], r["ref"]) for r in race}  # Engage BAME groups
+    assert "Tamil parents" in {r["targetLabel"] for r in race}
+    assert all(r["field"] and r["words"] for r in race)
+    gender = refs(run(catalogue, "actions-for-characteristic", characteristic="gender"))
+    assert gender == refs(run(catalogue, "actions-for-characteristic", characteristic="sex"))
+    disability = refs(run(catalogue, "actions-for-characteristic", characteristic="disability"))
+    assert refs(run(catalogue, "actions-for-community", community="disabled people")) <= disability
+
+
 def test_names_resolve_as_people_type_them(catalogue):
     met = refs(run(catalogue, "actions-for-partner", partner="Metropolitan Police"))
     assert met
@@ -257,8 +269,10 @@ def test_names_resolve_as_people_type_them(catalogue):
         run(catalogue, "actions-for-partner", partner="Alzheimer's Society"))
     assert refs(run(catalogue, "actions-for-department", department="Libraries & Heritage")) == refs(
         run(catalogue, "actions-for-department", department="Libraries and Heritage"))
-    with pytest.raises(ParameterError, match="did you mean 'Unpaid carers'"):  # several groups of carers
-        catalogue.run("actions-for-community", {"community": "carers"})
+    with pytest.raises(ParameterError, match="names no community"):  # two groups of victims
+        catalogue.run("actions-for-community", {"community": "victims"})
+    assert refs(run(catalogue, "actions-for-community", community="ethnic minority")) == refs(
+        run(catalogue, "actions-for-community", community="Ethnic minorities"))  # singular or plural
     # Too short or too common to pick one thing out: refused, never a silent guess.
     for kind, typed in [("department", "a"), ("department", "s"), ("community", "of the"), ("community", "merton"),
                         ("community", "17"), ("partner", "the the"), ("strategy", "of"), ("plan", "and")]:

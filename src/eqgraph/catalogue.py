@@ -135,14 +135,28 @@ def load_catalogue(folder: Path | None = None) -> dict[str, SavedQuery]:
 # --- running ------------------------------------------------------------------------------------------
 
 def name_key(name: str) -> str:
-    """A name as people may type it, for matching: case, apostrophes, "&", punctuation and a leading
-    "the" do not count."""
+    """A name as people may type it, for matching: case, apostrophes, "&", punctuation, plurals and a
+    leading "the" do not count."""
     text = name.casefold().replace("’", "'").replace("&", " and ")
     text = re.sub(r"'s\b", "s", text)
     words = re.sub(r"[^\w]+", " ", text).split()
     if words[:1] == ["the"]:
         words = words[1:]
-    return " ".join(words)
+    return " ".join(_singular(w) for w in words)
+
+
+_IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
+
+
+def _singular(word: str) -> str:
+    """"minorities" -> "minority", "travellers" -> "traveller": plural or singular does not count."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 # Words too common in names to pick one thing out ("and", "merton", "people" ...).
