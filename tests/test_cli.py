@@ -145,11 +145,13 @@ def test_query_csv_tsv_and_truncation(capsys, home):
 
 
 def test_query_says_what_a_loosely_typed_name_was_taken_to_mean(capsys, home):
-    code, out, err = run(capsys, "query", "actions-for-partner", "--param", "partner=police", "--format", "csv",
+    code, out, err = run(capsys, "query", "actions-for-partner", "--param", "partner=Latimer", "--format", "csv",
                          "--out", str(home))
-    assert code == 0 and "partner 'police' is Metropolitan Police Service" in err
+    assert code == 0 and "partner 'Latimer' is Clarion Housing Group" in err
     code, _, err = run(capsys, "query", "actions-for-partner", "--param", "partner=Network Rail", "--out", str(home))
     assert code == 0 and "is Network Rail" not in err  # an exact name needs no note
+    code, _, err = run(capsys, "query", "actions", "--param", "plan=merton-2013-14", "--out", str(home))
+    assert code == 0 and "plan 'merton-2013-14' is" not in err  # nor does an identifier
 
 
 @pytest.mark.parametrize("args, message", [

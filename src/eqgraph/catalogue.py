@@ -84,6 +84,7 @@ class QueryResult:
     elapsed: float
     sparql: str  # exactly what was sent to the store
     bindings: dict[str, str] = field(default_factory=dict)  # parameter -> the term it was bound to
+    interpreted: dict[str, str] = field(default_factory=dict)  # parameter -> label, when not named exactly
 
     def plain_rows(self) -> list[dict[str, str | None]]:
         """Rows as strings: IRIs as IRIs, literals as their lexical form."""
@@ -135,13 +136,15 @@ def load_catalogue(folder: Path | None = None) -> dict[str, SavedQuery]:
 # --- running ------------------------------------------------------------------------------------------
 
 def name_key(name: str) -> str:
-    """A name as people may type it, for matching: case, apostrophes, "&", punctuation, plurals and a
-    leading "the" do not count."""
+    """A name as people may type it, for matching: case, apostrophes, "&", punctuation, plurals, years
+    and a leading "the" do not count."""
     text = name.casefold().replace("’", "'").replace("&", " and ")
     text = re.sub(r"'s\b", "s", text)
     words = re.sub(r"[^\w]+", " ", text).split()
     if words[:1] == ["the"]:
         words = words[1:]
+    # Years and periods are no part of a name here ("Children and Young People's Plan 2016-2019").
+    words = [w for w in words if not re.fullmatch(r"(?:19|20)\d\d", w)] or words
     return " ".join(_singular(w) for w in words)
 
 
@@ -209,21 +212,31 @@ class Catalogue:
 
     def names(self, type_name: str) -> list[tuple[str, str, str]]:
         """(IRI, display label, name) for every way of naming an instance of the type's class."""
+        return [(iri, label, name) for iri, label, name, _ in self._lookup(type_name)]
+
+    def _lookup(self, type_name: str) -> list[tuple[str, str, str, bool]]:
+        """(IRI, display label, name, shown) — shown: a label rather than a synonym or abbreviation."""
         if type_name not in self._names:
             cls = ox.NamedNode(self.types[type_name]["class"])
             rows = self.store.query(bind_values(internal_query("lookup"), {"class": cls}))
             self._names[type_name] = [
-                (r["thing"].value, (r["label"] or r["name"]).value, r["name"].value) for r in rows
+                (r["thing"].value, (r["label"] or r["name"]).value, r["name"].value, r["shown"].value == "true")
+                for r in rows
             ]
         return self._names[type_name]
 
-    def label_of(self, iri: str) -> str | None:
-        """The display label of a thing already looked up by `names` (None when not looked up)."""
-        for rows in self._names.values():
-            for thing, label, _ in rows:
-                if thing == iri:
-                    return label
-        return None
+    def interpreted(self, query: SavedQuery, values: dict[str, str], bindings: dict[str, str]) -> dict[str, str]:
+        """Parameter -> the label of what it was bound to, for values that did not name it exactly
+        ("police" -> Metropolitan Police Service), so front ends can say how they read them."""
+        said = {}
+        for param in query.params:
+            iri, typed = bindings.get(param.name), values.get(param.name)
+            if not iri or not typed or "class" not in self.types.get(param.type, {}) or typed == iri:
+                continue
+            names = [(label, name) for i, label, name in self.names(param.type) if i == iri]
+            if names and not any(name.casefold() == " ".join(typed.split()).casefold() for _, name in names):
+                said[param.name] = names[0][0]
+        return said
 
     def options(self, type_name: str) -> list[tuple[str, str]]:
         """A pick-list for the type: (IRI, label), sorted by label."""
@@ -251,7 +264,8 @@ class Catalogue:
             key = name_key(value)
             hits = {iri for iri, _, name in names if name_key(name) == key}
             if not hits and _distinctive(key):  # one thing whose label holds these words: "police"
-                hits = {iri for iri, label, _ in names if f" {key} " in f" {name_key(label)} "}
+                hits = {iri for iri, _, name, shown in self._lookup(param.type)
+                        if shown and f" {key} " in f" {name_key(name)} "}
                 hits = hits if len(hits) == 1 else set()
         if len(hits) == 1:
             return ox.NamedNode(hits.pop())

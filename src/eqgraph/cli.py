@@ -133,10 +133,8 @@ def cmd_query(args) -> int:
     catalogue = Catalogue(open_current(_settings(args).home), limit=args.limit)
     typed = _parse_params(args.param or [])
     result = catalogue.run(args.name, typed)
-    for name, bound in result.bindings.items():  # say what a loosely typed name was taken to mean
-        label = catalogue.label_of(bound)
-        if label and typed.get(name) and typed[name].casefold() != label.casefold() and typed[name] != bound:
-            print(f"eqgraph: {name} {typed[name]!r} is {label} <{bound}>", file=sys.stderr)
+    for name, label in catalogue.interpreted(result.query, typed, result.bindings).items():
+        print(f"eqgraph: {name} {typed[name]!r} is {label} <{result.bindings[name]}>", file=sys.stderr)
     write_result(result, args.format, sys.stdout)
     if result.truncated:
         print(f"eqgraph: truncated: only the first {len(result.rows)} rows are shown (--limit)", file=sys.stderr)
