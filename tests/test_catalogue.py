@@ -179,6 +179,16 @@ def test_consecutive_plans_with_nothing_carried_over_have_everything_dropped_and
     assert sum(r["change"] == "new" for r in rows) == 45
 
 
+@pytest.mark.parametrize("name, params", [("actions-for-department", {"department": "Community and Housing"}),
+                                          ("search", {"text": "equality"}),
+                                          ("commitments-not-carried-over", {"plan": "merton-2013-14"})])
+def test_actions_are_listed_in_reading_order(catalogue, name, params):
+    rows = run(catalogue, name, **params)
+    refs_in_order = [tuple(int(p) for p in r["ref"].split(".")) for r in rows if r["plan"] == "merton-2013-14"]
+    assert len(refs_in_order) > 10
+    assert refs_in_order == sorted(refs_in_order)  # 1.2.9 before 1.2.10
+
+
 def test_plans(catalogue):
     rows = {r["plan"]: r for r in run(catalogue, "plans")}
     assert (rows["merton-2013-14"]["objectives"], rows["merton-2013-14"]["priorityAreas"],

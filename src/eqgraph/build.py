@@ -54,6 +54,11 @@ def _text(value: str) -> Literal:
     return Literal(value, datatype=XSD.string)
 
 
+def sort_key(ref: str) -> str:
+    """A ref that sorts as people read it: "1.2.10" after "1.2.9" ("001.002.010")."""
+    return ".".join(part.zfill(3) if part.isdigit() else part for part in ref.split("."))
+
+
 def _positive(value: int) -> Literal:
     return Literal(value, datatype=XSD.positiveInteger)
 
@@ -137,6 +142,7 @@ class PlanBuilder:
         g.add((node, RDF.type, EQG.Action))
         g.add((node, EQG.ref, _text(action.ref)))
         g.add((node, EQG.sequence, _positive(action.sequence)))
+        g.add((node, EQG.sortKey, _text(sort_key(action.ref))))
         g.add((node, DCTERMS.title, _text(action.title)))
         g.add((node, RDFS.label, _text(f"{action.ref} {action.title}")))
         g.add((node, EQG.inPlan, self.plan_iri))
