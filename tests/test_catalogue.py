@@ -160,14 +160,14 @@ def test_a_plan_with_no_next_plan_has_nothing_dropped(tmp_path):
 
 
 def test_consecutive_plans_with_nothing_carried_over_have_everything_dropped_and_new(tmp_path, monkeypatch):
-    import sys
+    import importlib
 
     from eqgraph import resources
     from eqgraph.config import Settings
     from eqgraph.pipeline import build
 
-    import eqgraph.extract.continuity  # noqa: F401  (the module, not the function of the same name)
-    continuity = sys.modules["eqgraph.extract.continuity"]
+    # The module, not the function of the same name that eqgraph.extract re-exports.
+    continuity = importlib.import_module("eqgraph.extract.continuity")
     monkeypatch.setattr(continuity, "THRESHOLD", 2.0)  # no pair can score above 1
     monkeypatch.setattr(continuity, "CONTINUES_THRESHOLD", 2.0)
     settings = Settings.from_env(home=tmp_path)

@@ -9,7 +9,6 @@ benchmarks/eval_extraction.py prints the figures and every disagreement.
 import pytest
 
 from rdflib import URIRef
-from rdflib.namespace import RDF
 
 from eqgraph.build import load_vocabularies
 from eqgraph.namespaces import EQG
