@@ -42,6 +42,7 @@ from rdflib import URIRef
 
 from ..model import Action
 from .links import COMMITMENT_FIELDS, STRATEGY_CELL, TEXT_FIELDS, UPDATE, Link, field_texts
+from .organisation import units_above
 from .vocabulary import Match, Vocabulary
 
 
@@ -58,13 +59,6 @@ class ConceptLinker:
         self.legislation = members["legislation"]
         self.parents = parents
 
-    def _ancestors(self, unit: URIRef) -> set[URIRef]:
-        found: set[URIRef] = set()
-        while unit in self.parents and self.parents[unit] not in found:
-            unit = self.parents[unit]
-            found.add(unit)
-        return found
-
     def _department_of(self, unit: URIRef) -> URIRef:
         while unit in self.parents and self.parents[unit] in self.units:
             unit = self.parents[unit]
@@ -76,7 +70,7 @@ class ConceptLinker:
         departments_only = all(self._department_of(u) == u for u in owner_units)
         owner_departments = {self._department_of(u) for u in owner_units} if departments_only else set()
         owners_within = {self._department_of(u) for u in owner_units}
-        above_owners = {a for u in owner_units for a in self._ancestors(u)}
+        above_owners = {a for u in owner_units for a in units_above(self.parents, u)}
         for field, text in field_texts(action, TEXT_FIELDS):
             commitment = field in COMMITMENT_FIELDS
             # Every occurrence, not only the first: "Dyslexia tutor ... materials for learners with

@@ -17,6 +17,15 @@ from .links import OWNER_CELL, Link
 from .vocabulary import Match, Vocabulary
 
 
+def units_above(parent: dict, unit) -> set:
+    """The units above `unit` (its division, department ...), following org:subOrganizationOf."""
+    found = set()
+    while unit in parent and parent[unit] not in found:
+        unit = parent[unit]
+        found.add(unit)
+    return found
+
+
 class OrganisationResolver:
     def __init__(self, vocab: Graph):
         self.units = set(vocab.subjects(RDF.type, ORG.OrganizationalUnit))
@@ -26,15 +35,7 @@ class OrganisationResolver:
     def resolve(self, cell: str) -> list[Match]:
         matches = self.vocabulary.find(cell)
         named = {m.concept for m in matches}
-        return [m for m in matches if not any(m.concept in self._ancestors(other) for other in named)]
-
-    def _ancestors(self, unit) -> set:
-        """The units above `unit` (its division, department ...), following org:subOrganizationOf."""
-        found = set()
-        while unit in self.parent and self.parent[unit] not in found:
-            unit = self.parent[unit]
-            found.add(unit)
-        return found
+        return [m for m in matches if not any(m.concept in units_above(self.parent, other) for other in named)]
 
     def links(self, action: Action) -> list[Link]:
         return [Link(action.ref, "deliveredBy", m.concept, OWNER_CELL, m.words)
