@@ -283,6 +283,15 @@ def test_names_resolve_as_people_type_them(catalogue):
         catalogue.run("actions-for-community", {"community": "victims"})
     assert refs(run(catalogue, "actions-for-community", community="ethnic minority")) == refs(
         run(catalogue, "actions-for-community", community="Ethnic minorities"))  # singular or plural
+    # Descriptions, as the independent readers wrote them (tests/data/*reader*), read as the group they name.
+    for typed, label in [("BME groups", "Ethnic minorities"), ("Trans pupils", "Transgender people"),
+                         ("people with autism", "Autistic people"), ("east Merton residents", "East Merton")]:
+        result = catalogue.run("actions-for-community", {"community": typed})
+        assert result.rows and result.interpreted == {"community": label}
+    with pytest.raises(ParameterError, match=r"names more than one community \(Older children, Teenagers\)"):
+        catalogue.run("actions-for-community", {"community": "Older children and teenagers"})
+    with pytest.raises(ParameterError, match="names no community"):  # not "electors who are disabled"
+        catalogue.run("actions-for-community", {"community": "electors"})
     # Too short or too common to pick one thing out: refused, never a silent guess.
     for kind, typed in [("department", "a"), ("department", "s"), ("community", "of the"), ("community", "merton"),
                         ("community", "17"), ("partner", "the the"), ("strategy", "of"), ("plan", "and")]:

@@ -31,6 +31,7 @@ import yaml
 
 from . import resources
 from .errors import EqgraphError, InputError
+from .naming import Name, name_key, read_name  # noqa: F401  (name_key: part of this module's interface)
 
 DEFAULT_LIMIT = 1000
 _OUTER_WHERE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
@@ -135,44 +136,6 @@ def load_catalogue(folder: Path | None = None) -> dict[str, SavedQuery]:
 
 # --- running ------------------------------------------------------------------------------------------
 
-def name_key(name: str) -> str:
-    """A name as people may type it, for matching: case, apostrophes, "&", punctuation, plurals, years
-    and a leading "the" do not count."""
-    text = name.casefold().replace("’", "'").replace("&", " and ")
-    text = re.sub(r"'s\b", "s", text)
-    words = re.sub(r"[^\w]+", " ", text).split()
-    if words[:1] == ["the"]:
-        words = words[1:]
-    # Years and periods are no part of a name here ("Children and Young People's Plan 2016-2019").
-    words = [w for w in words if not re.fullmatch(r"(?:19|20)\d\d", w)] or words
-    return " ".join(_singular(w) for w in words)
-
-
-_IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
-
-
-def _singular(word: str) -> str:
-    """"minorities" -> "minority", "travellers" -> "traveller": plural or singular does not count."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-# Words too common in names to pick one thing out ("and", "merton", "people" ...).
-_COMMON_WORDS = set("""a an and the of for in on to with by from s merton council london borough people
-group groups plan plans strategy strategies service services team community communities action""".split())
-
-
-def _distinctive(key: str) -> bool:
-    """Whether typed words can stand for the one thing whose label holds them: at least three letters,
-    and a word that is not common to many names."""
-    return len(key) >= 3 and any(w not in _COMMON_WORDS and not w.isdigit() for w in key.split())
-
-
 def internal_query(name: str) -> str:
     """An internal query of queries/internal/ (entity pages, pick-lists)."""
     return (resources.queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
@@ -225,6 +188,9 @@ class Catalogue:
             ]
         return self._names[type_name]
 
+    def _readable(self, type_name: str) -> list[Name]:
+        return [Name(iri, name, shown) for iri, _, name, shown in self._lookup(type_name)]
+
     def interpreted(self, query: SavedQuery, values: dict[str, str], bindings: dict[str, str]) -> dict[str, str]:
         """Parameter -> the label of what it was bound to, for values that did not name it exactly
         ("police" -> Metropolitan Police Service), so front ends can say how they read them."""
@@ -259,19 +225,14 @@ class Catalogue:
         if not wanted:
             raise ParameterError(f"parameter {param.name!r} needs a value, e.g. {param.name}={param.example}")
         names = self.names(param.type)
-        hits = {iri for iri, _, name in names if name.casefold() == wanted or iri == value}
-        if not hits:  # "the Metropolitan Police", "Alzheimer’s Society", "Libraries & Heritage"
-            key = name_key(value)
-            hits = {iri for iri, _, name in names if name_key(name) == key}
-            if not hits and _distinctive(key):  # one thing whose label holds these words: "police"
-                hits = {iri for iri, _, name, shown in self._lookup(param.type)
-                        if shown and f" {key} " in f" {name_key(name)} "}
-                hits = hits if len(hits) == 1 else set()
+        hits = set(read_name(value, self._readable(param.type), groups=spec.get("groups", False)).things)
         if len(hits) == 1:
             return ox.NamedNode(hits.pop())
         labels = sorted({label for _, label, _ in names})
         if hits:
-            raise ParameterError(f"{param.name} {value!r} names several {param.type}s; use one of their IRIs")
+            several = ", ".join(sorted({label for iri, label, _ in names if iri in hits}))
+            raise ParameterError(f"{param.name} {value!r} names more than one {param.type} ({several}); "
+                                 f"give one of these names or its IRI")
         close = difflib.get_close_matches(value, sorted({n for _, _, n in names}), n=4, cutoff=0.5)
         close = close or [label for label in labels if wanted in label.casefold()][:4]
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
@@ -299,12 +260,13 @@ class Catalogue:
     def run(self, name: str, values: dict[str, str] | None = None, limit: int | None = None) -> QueryResult:
         query = self.get(name)
         sparql, bound = self.bind(query, values or {})
+        said = self.interpreted(query, values or {}, bound)
         cap = self.limit if limit is None else limit
         started = time.perf_counter()
         solutions = self.store.query(sparql)
         if isinstance(solutions, bool) or query.form == "ASK":
             return QueryResult(query, ["result"], [{"result": ox.Literal(str(bool(solutions)).lower())}], False,
-                               time.perf_counter() - started, sparql, bound)
+                               time.perf_counter() - started, sparql, bound, said)
         variables = [v.value for v in getattr(solutions, "variables", [])] or ["subject", "predicate", "object"]
         rows, truncated = [], False
         for solution in solutions:
@@ -315,7 +277,7 @@ class Catalogue:
                 rows.append({"subject": solution.subject, "predicate": solution.predicate, "object": solution.object})
             else:
                 rows.append({v: solution[v] for v in variables})
-        return QueryResult(query, variables, rows, truncated, time.perf_counter() - started, sparql, bound)
+        return QueryResult(query, variables, rows, truncated, time.perf_counter() - started, sparql, bound, said)
 
 
 # --- publishing -----------------------------------------------------------------------------------

@@ -133,7 +133,7 @@ def cmd_query(args) -> int:
     catalogue = Catalogue(open_current(_settings(args).home), limit=args.limit)
     typed = _parse_params(args.param or [])
     result = catalogue.run(args.name, typed)
-    for name, label in catalogue.interpreted(result.query, typed, result.bindings).items():
+    for name, label in result.interpreted.items():
         print(f"eqgraph: {name} {typed[name]!r} is {label} <{result.bindings[name]}>", file=sys.stderr)
     write_result(result, args.format, sys.stdout)
     if result.truncated:

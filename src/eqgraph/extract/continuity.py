@@ -44,7 +44,7 @@ RELATIVE = 0.8
 MAX_PER_ACTION = 3
 
 _STOP = set("""a about above across after again all also am an and any are as at be been being both but by can
-continue continued could do does during each eg either ensure etc for from further had has have having how i ie in
+continue continued continues continuing could do does during each eg either ensure etc for from further had has have having how i ie in
 including into is it its more most new no not of on or other our out over own per same should so some such than that
 the their them then there these they this those through to too under until up us very was we were what when where
 which while who will with within would year years work working council merton merton's support develop improve
@@ -59,14 +59,40 @@ def says_it_continues(action: Action) -> bool:
 
 
 def _stem(word: str) -> str:
+    """A light suffix-stripper: enough to match "apprentices" with "apprenticeship" is not its job,
+    only plural and tense ("assessments"/"assessment", "targeted"/"targeting"). Possessives go first."""
+    if word.endswith("'s"):
+        word = word[:-2]
     for suffix in ("ies", "ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return word
 
 
+def _surface_words(text: str) -> list[tuple[str, str]]:
+    """(stem, word as written) for each content word of a text."""
+    found = []
+    for word in _WORD.findall(text.lower()):
+        word = word.strip("'-")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word not in _STOP and len(word) > 2:
+            found.append((_stem(word), word))
+    return found
+
+
 def _words(text: str) -> list[str]:
-    return [_stem(w.strip("'-")) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2]
+    return [stem for stem, _ in _surface_words(text)]
+
+
+def _surfaces(actions: Sequence[Action]) -> dict[str, str]:
+    """The commonest written form of each stem, so evidence reads "analysis", not the stem "analysi"."""
+    forms: dict[str, Counter] = {}
+    for action in actions:
+        for _, text in field_texts(action, (*COMMITMENT_FIELDS, UPDATE)):
+            for stem, word in _surface_words(text):
+                forms.setdefault(stem, Counter())[word] += 1
+    return {stem: max(sorted(c), key=c.__getitem__) for stem, c in forms.items()}
 
 
 def _terms(action: Action) -> Counter:
@@ -117,6 +143,7 @@ def _vectors(actions: Sequence[Action]) -> list[dict[str, float]]:
 def continuity(earlier: Plan, later: Plan, links: dict[tuple[str, str], list[Link]]) -> list[Continuity]:
     """Pairs (earlier action, later action) that carry on the same commitment."""
     vectors = _vectors([*earlier.actions, *later.actions])
+    written = _surfaces([*earlier.actions, *later.actions])
     old_vectors, new_vectors = vectors[: len(earlier.actions)], vectors[len(earlier.actions):]
 
     def named(plan: Plan, action: Action) -> dict[URIRef, str]:
@@ -147,7 +174,7 @@ def continuity(earlier: Plan, later: Plan, links: dict[tuple[str, str], list[Lin
             shared = set(old_ents) & set(new_ents)
             bonus = min(MAX_BONUS, sum(BONUS.get(new_ents[e], 0.0) for e in shared if new_ents[e] != "hasTheme"))
             score = (1 - THEME_WEIGHT) * cosine + THEME_WEIGHT * theme_similarity(old_themes, new_themes) + bonus
-            terms = tuple(sorted(common, key=lambda t: -old_vec[t] * new_vec[t])[:6])
+            terms = tuple(written.get(t, t) for t in sorted(common, key=lambda t: -old_vec[t] * new_vec[t])[:6])
             scored.append(Continuity(earlier.id, old_action.ref, later.id, new_action.ref, round(min(score, 1.0), 3),
                                      terms, tuple(sorted(shared)), continues))
         scored.sort(key=lambda c: -c.score)

@@ -1,0 +1,154 @@
+"""How people name the things the graph knows, and how a typed name is read back to one of them.
+
+Policy staff and researchers do not type the vocabulary's labels. They write "the Met Police",
+"BME groups", "people with autism", "Trans pupils", "Residents of deprived wards". `read_name` reads such
+a name against every name the graph holds for a kind of thing (labels, synonyms, abbreviations), in
+steps from strict to loose, and stops at the first that picks out exactly one thing:
+
+1. the name as written (case and spacing aside);
+2. the same words once case, apostrophes, "&", punctuation, plurals, years and a leading "the" are
+   set aside (`name_key`): "Alzheimer’s Society", "Libraries & Heritage", "ethnic minority";
+3. words that lie inside one label (`_within_label`): "police" -> Metropolitan Police Service. For
+   groups of people (`groups=True`) a label that adds a telling word names a narrower group, so it is
+   not taken: "Tamil" -> Tamil parents, but "electors" is not "electors who are disabled";
+4. a label that lies inside the words (`_labels_within`): "BME groups" -> BAME (its synonym "BME"),
+   "Children in east Merton" -> East Merton. Words every population has ("pupils", "people",
+   "residents", "groups") pick nothing out when a more telling name is there, so "Trans pupils" reads
+   as transgender people, not as school pupils.
+
+A name read loosely (steps 3 and 4) is reported as such by the front ends, so nobody is answered about
+something they did not ask for without being told. A name that picks out several things, or nothing,
+is refused with the candidates: a guess would be a wrong answer given with confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
+
+# Words too common in names to pick one thing out ("and", "merton", "people" ...).
+COMMON_WORDS = frozenset("""a an and the of for in on to with by from s merton council london borough people
+person group groups plan plans strategy strategies service services team community communities action""".split())
+
+# Words every population group has: on their own they name nobody in particular (after `name_key`).
+_POPULATION_WORDS = frozenset("""person child young adult pupil student learner resident family group community
+customer client user member parent staff employee local all those""".split())
+
+
+def name_key(name: str) -> str:
+    """A name as people may type it, for matching: case, apostrophes, "&", punctuation, plurals, years
+    and a leading "the" do not count."""
+    text = name.casefold().replace("’", "'").replace("&", " and ")
+    text = re.sub(r"'s\b", "s", text)
+    words = re.sub(r"[^\w]+", " ", text).split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    # Years and periods are no part of a name here ("Children and Young People's Plan 2016-2019").
+    words = [w for w in words if not re.fullmatch(r"(?:19|20)\d\d", w)] or words
+    return " ".join(_singular(w) for w in words)
+
+
+def _singular(word: str) -> str:
+    """"minorities" -> "minority", "travellers" -> "traveller": plural or singular does not count."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def distinctive(key: str) -> bool:
+    """Whether typed words can stand for the one thing whose label holds them: at least three letters,
+    and a word that is not common to many names."""
+    return len(key) >= 3 and any(w not in COMMON_WORDS and not w.isdigit() for w in key.split())
+
+
+@dataclass(frozen=True)
+class Name:
+    """One way of naming a thing: `shown` for labels a document or page shows, not for search synonyms,
+    abbreviations and identifiers (which are matched only in full, or as whole words of a description)."""
+
+    thing: str
+    name: str
+    shown: bool = True
+
+
+@dataclass(frozen=True)
+class Reading:
+    things: frozenset[str]  # what the name picks out: one thing, several (ambiguous) or none
+    loose: bool  # read from part of the name or part of a label, not the name itself
+
+
+def read_name(typed: str, names: Iterable[Name], groups: bool = False) -> Reading:
+    """What a typed name stands for among `names` (see the module docstring for the steps); `groups`:
+    the names are of groups of people, where added words narrow the group."""
+    names = list(names)
+    wanted = " ".join(typed.split()).casefold()
+    hits = {n.thing for n in names if n.name.casefold() == wanted or n.thing == typed}
+    if hits:
+        return Reading(frozenset(hits), False)
+    key = name_key(typed)
+    hits = {n.thing for n in names if name_key(n.name) == key}
+    if hits:
+        return Reading(frozenset(hits), False)
+    if not distinctive(key):
+        return Reading(frozenset(), False)
+    hits = _within_label(key, names, groups) or _labels_within(key, names)
+    if hits:
+        return Reading(frozenset(hits), True)
+    return Reading(frozenset(), False)
+
+
+def _within_label(key: str, names: list[Name], groups: bool) -> set[str]:
+    """The one thing a shown label of which holds all the typed words, in order, as whole words; for
+    groups, only a label whose other words are common or population words ("Tamil parents")."""
+    typed = key.split()
+    hits = set()
+    for n in names:
+        if not n.shown:
+            continue
+        label = name_key(n.name).split()
+        at = _find(typed, label)
+        if at is None:
+            continue
+        extra = label[:at] + label[at + len(typed):]
+        if groups and any(w not in COMMON_WORDS and w not in _POPULATION_WORDS for w in extra):
+            continue  # "electors" in "electors who are disabled": a narrower group
+        hits.add(n.thing)
+    return hits if len(hits) == 1 else set()
+
+
+def _labels_within(key: str, names: list[Name]) -> set[str]:
+    """Things a name of which lies inside the typed words, the longest reading of each stretch; names
+    made only of population words give way to a more telling one."""
+    words = key.split()
+    found: list[tuple[int, int, str, bool]] = []  # start, end, thing, generic
+    for n in names:
+        label = name_key(n.name).split()
+        generic = bool(label) and set(label) <= _POPULATION_WORDS
+        if len("".join(label)) < 3 or not (generic or distinctive(" ".join(label))):
+            continue
+        start = _find(label, words)
+        while start is not None:
+            found.append((start, start + len(label), n.thing, generic))
+            nxt = _find(label, words[start + 1:])
+            start = None if nxt is None else start + 1 + nxt
+    # A stretch read by a longer name is not read again by a shorter one inside it.
+    kept = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0])
+                                        for o in found)]
+    telling = [f for f in kept if not f[3]]
+    return {f[2] for f in (telling or kept)}
+
+
+def _find(needle: list[str], haystack: list[str]) -> int | None:
+    """Where the words of `needle` first occur, in order and together, in `haystack`."""
+    size = len(needle)
+    for i in range(len(haystack) - size + 1):
+        if haystack[i:i + size] == needle:
+            return i
+    return None
