@@ -32,6 +32,9 @@ def links(extractor, owner="CS", update=(), key_activity=(), strategy=""):
     ("Work targeting young people aged 10-17 began in 2017.", "young-people"),  # an age is no figure
     ("We remain committed to supporting BAME groups.", "ethnic-minorities"),
     ("A consultation engaged those from the east of the borough and from BAME groups.", "ethnic-minorities"),
+    ("The plan is being drafted; Black pupils and Pupil Premium pupils will remain a focus of targeted work.",
+     "black-pupils"),
+    ("Older people are a priority for the new service.", "older-people"),
 ])
 def test_an_update_reporting_work_for_a_group_targets_it(extractor, sentence, group):
     assert ("targetsCommunity", group) in links(extractor, update=[sentence])
@@ -73,6 +76,19 @@ def test_a_unit_the_text_shows_doing_the_work_delivers_it(extractor, sentence, o
 def test_prose_that_only_names_a_unit_does_not_make_it_deliver(extractor, sentence, owner):
     assert not {t for p, t in links(extractor, owner=owner, update=[sentence]) if p == "deliveredBy"} - {
         "community-and-housing", "corporate-services", "environment-and-regeneration"}
+
+
+@pytest.mark.parametrize("activity, group", [
+    ("Produce annual equality monitoring report - lettings, homelessness, rough sleepers.", "rough-sleepers"),
+    ("Monitor equality outcomes of strategy action plans e.g. Affordable Warmth, Older People.", "older-people"),
+])
+def test_what_equality_monitoring_covers_is_not_a_group_the_action_is_for(extractor, activity, group):
+    found = links(extractor, owner="C&H", key_activity=[activity])
+    assert ("mentionsCommunity", group) in found or not any(t == group for _, t in found)
+    assert ("targetsCommunity", group) not in found
+    # Named before the monitoring, the group is still the one the work is for.
+    assert ("targetsCommunity", "wheelchair-users") in links(extractor, owner="C&H", key_activity=[
+        "Maximise wheelchair accessible units and record viewings to enable equality monitoring of outcomes."])
 
 
 def test_a_service_implies_whom_it_is_for_only_in_the_commitment(extractor):

@@ -103,10 +103,11 @@ class ConceptLinker:
         if concept in self.partners:
             yield Link(action.ref, "worksWith", concept, field, match.words)
         if concept in self.communities:
-            targeted = commitment or (field == UPDATE and work_for_group(text, match))
+            targeted = ((commitment and not monitored(text, match))
+                        or (field == UPDATE and work_for_group(text, match)))
             yield Link(action.ref, "targetsCommunity" if targeted else "mentionsCommunity", concept, field,
                        match.words)
-        if commitment or field == STRATEGY_CELL:
+        if (commitment and not monitored(text, match)) or field == STRATEGY_CELL:
             for community in sorted(self.concerns.get(concept, ())):
                 yield Link(action.ref, "targetsCommunity", community, field, match.words)
         if concept in self.strategies:
@@ -145,23 +146,43 @@ _FIGURES = re.compile(r"(?<![\w/.\-–])(?<!stage )(?<!year )(?<!phase )(?<!aged
                       r"|\b(?:data(?! protection)|figures?|statistics?|rates?|proportion|percentage|representation"
                       r"|(?:over|under)-?represent\w*|compared|fell|fallen|rose|risen|outcomes?|make up|baseline"
                       r"|cohort)\b", re.I)
-_SENTENCE_END = re.compile(r"(?<=[a-zA-Z0-9)%])[.!?;](?=\s+[A-Z0-9])")
+# A full stop, "!", "?" or ";" before a capital or digit — not the stop of "e.g." or "i.e.".
+_SENTENCE_END = re.compile(r"(?<=[a-zA-Z0-9)%])(?<!\be\.g)(?<!\bi\.e)(?<!\beg)[.!?;](?=\s+[A-Z0-9])")
+
+
+def _sentence_start(text: str, position: int) -> int:
+    starts = [m.end() for m in _SENTENCE_END.finditer(text) if m.end() <= position]
+    return starts[-1] if starts else 0
 
 
 def sentence_around(text: str, match: Match) -> str:
     """The sentence of `text` that holds the match."""
-    starts = [m.end() for m in _SENTENCE_END.finditer(text) if m.end() <= match.start]
     end = _SENTENCE_END.search(text, match.end)
-    return text[(starts[-1] if starts else 0):(end.start() if end else len(text))]
+    return text[_sentence_start(text, match.start):(end.start() if end else len(text))]
 
 
 _EVENT = re.compile(r"\b(?:month|day|week|IDAHO)\b", re.I)  # "Black History Month", "IDAHO" name an event
+# The group is the subject of the work's focus: "Black pupils and Pupil Premium pupils will remain a
+# focus of targeted work", "older residents are a priority".
+_FOCUS_AFTER = re.compile(r"^(?:\s+and\s+(?:[\w'’-]+\s+){1,4}?)?\s*(?:will\s+|should\s+)?(?:remains?|be|become|becomes"
+                          r"|is|are)\s+(?:a\s+|the\s+|our\s+)?(?:key\s+|particular\s+|main\s+)?(?:focus|priority)\b", re.I)
+# Equality monitoring names what is monitored by equality category — services, projects, action plans
+# ("annual equality monitoring report - lettings, ... homelessness, RDS, rough sleepers", "Monitor
+# equality outcomes of ... action plans e.g. Affordable Warmth, Older People") — not groups the work is for.
+_EQUALITY_MONITORING = re.compile(r"\b(?:equality\s+monitoring|monitor(?:ing|s|ed)?\s+(?:the\s+)?equality\s+outcomes?)\b",
+                                  re.I)
+
+
+def monitored(text: str, match: Match) -> bool:
+    """Whether a group is named as something equality monitoring covers, after those words in its sentence."""
+    return bool(_EQUALITY_MONITORING.search(text[_sentence_start(text, match.start):match.start]))
 
 
 def work_for_group(text: str, match: Match) -> bool:
     """Whether a group named in a progress update is the one the reported work was for."""
     cued = (_FOR_BEFORE.search(text[max(0, match.start - 80):match.start])
             or _ACTIVITY_AFTER.match(text[match.end:match.end + 40])
+            or _FOCUS_AFTER.match(text[match.end:match.end + 80])
             or _EVENT.search(text[match.start:match.end]))
     if not cued:
         return False
