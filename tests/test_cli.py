@@ -152,6 +152,10 @@ def test_query_says_what_a_loosely_typed_name_was_taken_to_mean(capsys, home):
     assert code == 0 and "is Network Rail" not in err  # an exact name needs no note
     code, _, err = run(capsys, "query", "actions", "--param", "plan=merton-2013-14", "--out", str(home))
     assert code == 0 and "plan 'merton-2013-14' is" not in err  # nor does an identifier
+    # KEY=VALUE straight after the name, as people write it; a description reads as the group it names.
+    code, out, err = run(capsys, "query", "actions-for-community", "community=BME groups", "--format", "csv",
+                         "--out", str(home))
+    assert code == 0 and "community 'BME groups' is Ethnic minorities" in err and len(out.splitlines()) > 5
 
 
 @pytest.mark.parametrize("args, message", [
@@ -159,7 +163,7 @@ def test_query_says_what_a_loosely_typed_name_was_taken_to_mean(capsys, home):
     (["query", "actions-for-community"], "needs parameter 'community'"),
     (["query", "actions", "--param", "objective=first"], "must be a whole number"),
     (["query", "actions-for-partner", "--param", "partner=Transport for Londn"], "did you mean"),
-    (["query", "actions", "--param", "objective"], "--param takes KEY=VALUE"),
+    (["query", "actions", "--param", "objective"], "a parameter is KEY=VALUE"),
 ])
 def test_query_errors_exit_2_with_a_clear_message(capsys, home, args, message):
     code, _, err = run(capsys, *args, "--out", str(home))

@@ -114,7 +114,7 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise ParameterError(f"--param takes KEY=VALUE, not {pair!r}")
+            raise ParameterError(f"a parameter is KEY=VALUE, not {pair!r}")
         values[key.strip()] = value
     return values
 
@@ -131,7 +131,7 @@ def cmd_query(args) -> int:
     from .store import open_current
 
     catalogue = Catalogue(open_current(_settings(args).home), limit=args.limit)
-    typed = _parse_params(args.param or [])
+    typed = _parse_params([*(args.values or []), *(args.param or [])])
     result = catalogue.run(args.name, typed)
     for name, label in result.interpreted.items():
         print(f"eqgraph: {name} {typed[name]!r} is {label} <{result.bindings[name]}>", file=sys.stderr)
@@ -263,9 +263,11 @@ def parser() -> argparse.ArgumentParser:
                 "with suggestions.\n\n"
                 "examples:\n  eqgraph query --list\n"
                 "  eqgraph query actions-for-community --param community=BAME\n"
+                "  eqgraph query actions-for-partner partner=\"Network Rail\"      (KEY=VALUE after the name works too)\n"
                 "  eqgraph query strategies-feeding-objective --param plan=merton-2017-18 --param objective=1 "
                 "--format json")
     q.add_argument("name", nargs="?", metavar="NAME", help="the saved query (see --list)")
+    q.add_argument("values", nargs="*", metavar="KEY=VALUE", help="parameter values, as with --param")
     q.add_argument("--list", action="store_true", help="list the saved queries with their parameters")
     q.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="a parameter value (repeatable)")
     q.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table",

@@ -27,7 +27,13 @@ def test_a_query_page_offers_pick_lists_and_runs_from_its_url(client):
 def test_a_loosely_typed_name_shows_what_it_was_taken_to_mean(client):
     html = client.get("/query/actions-for-partner?partner=Latimer").get_data(as_text=True)
     assert '<option value="https://w3id.org/eqgraph/id/partner/clarion-housing-group" selected>' in html
-    assert "1 row" in html
+    assert "1 row" in html and "partner “Latimer” read as <strong>Clarion Housing Group</strong>" in html
+    # A description typed into the address, with markup in it, is read and shown escaped.
+    page = client.get("/query/actions-for-community?community=BME+groups+<b>x</b>")
+    assert "community “BME groups &lt;b&gt;x&lt;/b&gt;” read as <strong>Ethnic minorities</strong>" in \
+        page.get_data(as_text=True)
+    assert client.get("/query/actions-for-partner.json?partner=Latimer").get_json()["result"]["interpreted"] == \
+        {"partner": "Clarion Housing Group"}
 
 
 def test_every_page_has_a_json_twin(client):

@@ -106,7 +106,8 @@ def query_page(name: str, fmt: str | None = None):
     data = {
         "title": query.title, "name": name, "description": query.description, "tags": list(query.tags),
         "fields": fields, "missing": missing, "error": error, "sparql": query.sparql,
-        "share": request.url, "result": _result_data(result) if result else None,
+        "share": request.url,
+        "result": {**_result_data(result), "interpreted": result.interpreted, "typed": values} if result else None,
         "downloads": {f: url_for("pages.query_page", name=name, fmt=f, **values)
                       for f in (("ttl", "json") if query.form in ("CONSTRUCT", "DESCRIBE") else ("csv", "json"))}
         if result else {},
