@@ -83,14 +83,14 @@ def test_carried_over_commitments_against_the_labelled_pairs(gold, built):
     predicted = carried_over(built[1].compiled.graph)
     expected = {(p["earlier"], p["later"]) for p in gold["carried_over"]}
     hits = predicted & expected
-    assert len(hits) / len(predicted) >= 0.84, sorted(predicted - expected)
-    assert len(hits) / len(expected) >= 0.66, sorted(expected - predicted)
+    assert len(hits) / len(predicted) >= 0.88, sorted(predicted - expected)
+    assert len(hits) / len(expected) >= 0.62, sorted(expected - predicted)
     # The two commitments the product owner named are found.
     assert ("4.2.1", "5.6") in predicted  # first-time entrants to youth justice
     assert ("1.2.17", "2.6") in predicted  # step-free stations
 
 
-@pytest.mark.parametrize("reader, floor", [("second reader", (0.66, 0.69)), ("third reader", (0.70, 0.64))])
+@pytest.mark.parametrize("reader, floor", [("second reader", (0.72, 0.69)), ("third reader", (0.77, 0.64))])
 def test_carried_over_commitments_against_the_other_readers(reader, floor, built):
     """The readers agree with each other at F 0.86-0.89 on these pairs (eval_extraction.py)."""
     predicted = carried_over(built[1].compiled.graph)
