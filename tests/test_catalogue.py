@@ -290,7 +290,8 @@ def test_names_resolve_as_people_type_them(catalogue):
         assert result.rows and result.interpreted == {"community": label}
     with pytest.raises(ParameterError, match=r"names more than one community \(Older children, Teenagers\)"):
         catalogue.run("actions-for-community", {"community": "Older children and teenagers"})
-    with pytest.raises(ParameterError, match="names no community"):  # not "electors who are disabled"
+    # Not "electors who are disabled", which is offered instead.
+    with pytest.raises(ParameterError, match="names no community; did you mean 'electors who are disabled'"):
         catalogue.run("actions-for-community", {"community": "electors"})
     # Too short or too common to pick one thing out: refused, never a silent guess.
     for kind, typed in [("department", "a"), ("department", "s"), ("community", "of the"), ("community", "merton"),

@@ -233,7 +233,11 @@ class Catalogue:
             several = ", ".join(sorted({label for iri, label, _ in names if iri in hits}))
             raise ParameterError(f"{param.name} {value!r} names more than one {param.type} ({several}); "
                                  f"give one of these names or its IRI")
-        close = difflib.get_close_matches(value, sorted({n for _, _, n in names}), n=4, cutoff=0.5)
+        # First the names that hold the typed words ("electors" -> "electors who are disabled"), then
+        # names spelt alike ("Network Rial" -> "Network Rail").
+        key = f" {name_key(value)} "
+        close = [n for n in sorted({n for _, _, n in names}) if key.strip() and key in f" {name_key(n)} "][:4]
+        close = close or difflib.get_close_matches(value, sorted({n for _, _, n in names}), n=4, cutoff=0.5)
         close = close or [label for label in labels if wanted in label.casefold()][:4]
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise ParameterError(f"{param.name} {value!r} names no {param.type}{hint}")
