@@ -45,8 +45,8 @@ def main() -> None:
     readers = {"gold": load_gold(), "second reader": load_second_reader(), "third reader": load_third_reader()}
     print("; ".join(f"{name}: {len(r['actions'])} actions, {len(r['carried_over'])} carried-over pairs"
                     for name, r in readers.items()))
-    print("(the third reader labelled communities and carried-over pairs after the rules were set: "
-          "figures against it were not fitted)")
+    print("(the third reader labelled communities and carried-over pairs after the rules were set; its pairs "
+          "took no part in choosing the continuity weights)")
 
     def labelled(labels: dict, category: str) -> bool:
         return any(category in l for l in labels["actions"].values())

@@ -31,7 +31,7 @@ import yaml
 
 from . import resources
 from .errors import EqgraphError, InputError
-from .naming import Name, name_key, read_name  # noqa: F401  (name_key: part of this module's interface)
+from .naming import MAX_TYPED, Name, name_key, read_name
 
 DEFAULT_LIMIT = 1000
 _OUTER_WHERE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
@@ -225,7 +225,9 @@ class Catalogue:
         if not wanted:
             raise ParameterError(f"parameter {param.name!r} needs a value, e.g. {param.name}={param.example}")
         names = self.names(param.type)
-        hits = set(read_name(value, self._readable(param.type), groups=spec.get("groups", False)).things)
+        if len(value) > MAX_TYPED:
+            raise ParameterError(f"{param.name} is {len(value)} characters long; a name has at most {MAX_TYPED}")
+        hits = set(read_name(value, self._readable(param.type), groups=spec.get("groups", False)))
         if len(hits) == 1:
             return ox.NamedNode(hits.pop())
         labels = sorted({label for _, label, _ in names})

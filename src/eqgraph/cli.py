@@ -113,8 +113,10 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     values = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise ParameterError(f"a parameter is KEY=VALUE, not {pair!r}")
+        if key.strip() in values and values[key.strip()] != value:
+            raise ParameterError(f"parameter {key.strip()!r} given twice ({values[key.strip()]!r} and {value!r})")
         values[key.strip()] = value
     return values
 
@@ -308,7 +310,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    args, extra = cli.parse_known_args(argv)
+    # `eqgraph query NAME --format csv KEY=VALUE`: values after an option are values too.
+    if extra and getattr(args, "func", None) is cmd_query and all("=" in e and not e.startswith("-") for e in extra):
+        args.values = [*(args.values or []), *extra]
+    elif extra:
+        cli.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
     except ValidationFailed as failed:

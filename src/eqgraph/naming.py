@@ -11,12 +11,14 @@ steps from strict to loose, and stops at the first that picks out exactly one th
 3. words that lie inside one label (`_within_label`): "police" -> Metropolitan Police Service. For
    groups of people (`groups=True`) a label that adds a telling word names a narrower group, so it is
    not taken: "Tamil" -> Tamil parents, but "electors" is not "electors who are disabled";
-4. a label that lies inside the words (`_labels_within`): "BME groups" -> BAME (its synonym "BME"),
-   "Children in east Merton" -> East Merton. Words every population has ("pupils", "people",
-   "residents", "groups") pick nothing out when a more telling name is there, so "Trans pupils" reads
-   as transgender people, not as school pupils.
+4. a label that lies inside the words (`_labels_within`), when the words around it add nothing that
+   could change the meaning: "BME groups" -> BAME (its synonym "BME"), "Children in east Merton" ->
+   East Merton, but not "non-BME" or "British Transport Police". Words every population has
+   ("pupils", "people", "residents", "groups") pick nothing out when a more telling name is there, so
+   "Trans pupils" reads as transgender people, not as school pupils.
 
-A name read loosely (steps 3 and 4) is reported as such by the front ends, so nobody is answered about
+A name that is not one of the thing's own names (steps 2 to 4) is reported by the front ends — the
+CLI on stderr, the web page above its results, downloads in a header — so nobody is answered about
 something they did not ask for without being told. A name that picks out several things, or nothing,
 is refused with the candidates: a guess would be a wrong answer given with confidence.
 """
@@ -27,7 +29,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
+_IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man",
+              "childrens": "child", "peoples": "person", "womens": "woman", "mens": "man"}  # apostrophe left out
 
 # Words too common in names to pick one thing out ("and", "merton", "people" ...).
 COMMON_WORDS = frozenset("""a an and the of for in on to with by from s merton council london borough people
@@ -42,7 +45,7 @@ def name_key(name: str) -> str:
     """A name as people may type it, for matching: case, apostrophes, "&", punctuation, plurals, years
     and a leading "the" do not count."""
     text = name.casefold().replace("’", "'").replace("&", " and ")
-    text = re.sub(r"'s\b", "s", text)
+    text = re.sub(r"'s\b", "", text)  # "people's" is "people", "Alzheimer's" is "Alzheimer"
     words = re.sub(r"[^\w]+", " ", text).split()
     if words[:1] == ["the"]:
         words = words[1:]
@@ -78,30 +81,33 @@ class Name:
     shown: bool = True
 
 
-@dataclass(frozen=True)
-class Reading:
-    things: frozenset[str]  # what the name picks out: one thing, several (ambiguous) or none
-    loose: bool  # read from part of the name or part of a label, not the name itself
+MAX_TYPED = 200  # characters: a name, not a document
 
 
-def read_name(typed: str, names: Iterable[Name], groups: bool = False) -> Reading:
-    """What a typed name stands for among `names` (see the module docstring for the steps); `groups`:
-    the names are of groups of people, where added words narrow the group."""
+def read_name(typed: str, names: Iterable[Name], groups: bool = False) -> frozenset[str]:
+    """The things a typed name stands for among `names`: one, several (ambiguous) or none (see the
+    module docstring for the steps); `groups`: the names are of groups of people, where added words
+    narrow the group."""
+    if len(typed) > MAX_TYPED:
+        return frozenset()
     names = list(names)
     wanted = " ".join(typed.split()).casefold()
     hits = {n.thing for n in names if n.name.casefold() == wanted or n.thing == typed}
     if hits:
-        return Reading(frozenset(hits), False)
+        return frozenset(hits)
     key = name_key(typed)
     hits = {n.thing for n in names if name_key(n.name) == key}
     if hits:
-        return Reading(frozenset(hits), False)
-    if not distinctive(key):
-        return Reading(frozenset(), False)
-    hits = _within_label(key, names, groups) or _labels_within(key, names)
-    if hits:
-        return Reading(frozenset(hits), True)
-    return Reading(frozenset(), False)
+        return frozenset(hits)
+    # Loose readings need a telling word: "all", "people" or "parents and children" pick nobody out.
+    if not distinctive(key) or set(key.split()) <= COMMON_WORDS | _POPULATION_WORDS:
+        return frozenset()
+    return frozenset(_within_label(key, names, groups) or _labels_within(key, names, groups))
+
+
+def _generic(words: list[str]) -> bool:
+    """A name made of words every population has ("children and young people", "pupils")."""
+    return bool(words) and set(words) - COMMON_WORDS <= _POPULATION_WORDS
 
 
 def _within_label(key: str, names: list[Name], groups: bool) -> set[str]:
@@ -123,24 +129,30 @@ def _within_label(key: str, names: list[Name], groups: bool) -> set[str]:
     return hits if len(hits) == 1 else set()
 
 
-def _labels_within(key: str, names: list[Name]) -> set[str]:
-    """Things a name of which lies inside the typed words, the longest reading of each stretch; names
-    made only of population words give way to a more telling one."""
+def _labels_within(key: str, names: list[Name], groups: bool) -> set[str]:
+    """Things a name of which lies inside the typed words, the longest reading of each stretch, when
+    the words around them add nothing but common words (and, for groups, population words: "BME
+    groups", "people with autism"). Any other word may change the meaning — "non-BME", "people
+    without disabilities", "British Transport Police" — so the name is not read at all. Names made only
+    of population words give way to a more telling one ("Trans pupils" is about transgender people)."""
     words = key.split()
     found: list[tuple[int, int, str, bool]] = []  # start, end, thing, generic
     for n in names:
         label = name_key(n.name).split()
-        generic = bool(label) and set(label) <= _POPULATION_WORDS
+        generic = _generic(label)
         if len("".join(label)) < 3 or not (generic or distinctive(" ".join(label))):
             continue
-        start = _find(label, words)
-        while start is not None:
-            found.append((start, start + len(label), n.thing, generic))
-            nxt = _find(label, words[start + 1:])
-            start = None if nxt is None else start + 1 + nxt
+        offset = 0
+        while (at := _find(label, words[offset:])) is not None:
+            found.append((offset + at, offset + at + len(label), n.thing, generic))
+            offset += at + 1
     # A stretch read by a longer name is not read again by a shorter one inside it.
     kept = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0])
                                         for o in found)]
+    covered = {i for start, end, _, _ in kept for i in range(start, end)}
+    allowed = COMMON_WORDS | _POPULATION_WORDS if groups else COMMON_WORDS
+    if not kept or any(w not in allowed for i, w in enumerate(words) if i not in covered):
+        return set()
     telling = [f for f in kept if not f[3]]
     return {f[2] for f in (telling or kept)}
 

@@ -2,7 +2,7 @@
 
 Three readers labelled the documents independently of the code: the gold files, a second reader
 (tests/data/second-reader) and a third (tests/data/third-reader: communities and carried-over pairs,
-labelled after the rules were set, so never used to tune them). The floors are set just under what the
+labelled after the rules were set; see gold.load_third_reader for how they were used). The floors are set just under what the
 extractors reach today against each, so a change that makes extraction worse for any reader fails
 here; benchmarks/eval_extraction.py prints the figures, every disagreement, and how far the readers
 agree with each other.

@@ -1,5 +1,7 @@
 """Pages as a user meets them: the gallery, query forms, entity pages, JSON twins, errors, headers."""
 
+import json
+
 import pytest
 
 
@@ -28,12 +30,15 @@ def test_a_loosely_typed_name_shows_what_it_was_taken_to_mean(client):
     html = client.get("/query/actions-for-partner?partner=Latimer").get_data(as_text=True)
     assert '<option value="https://w3id.org/eqgraph/id/partner/clarion-housing-group" selected>' in html
     assert "1 row" in html and "partner “Latimer” read as <strong>Clarion Housing Group</strong>" in html
-    # A description typed into the address, with markup in it, is read and shown escaped.
-    page = client.get("/query/actions-for-community?community=BME+groups+<b>x</b>")
-    assert "community “BME groups &lt;b&gt;x&lt;/b&gt;” read as <strong>Ethnic minorities</strong>" in \
-        page.get_data(as_text=True)
+    page = client.get("/query/actions-for-community?community=BME+groups")
+    assert "community “BME groups” read as <strong>Ethnic minorities</strong>" in page.get_data(as_text=True)
     assert client.get("/query/actions-for-partner.json?partner=Latimer").get_json()["result"]["interpreted"] == \
         {"partner": "Clarion Housing Group"}
+    download = client.get("/query/actions-for-partner.csv?partner=Latimer")
+    assert json.loads(download.headers["X-Eqgraph-Read-As"]) == {"partner": "Clarion Housing Group"}
+    # Words that could change the meaning are not read past; typed markup comes back escaped.
+    refused = client.get("/query/actions-for-community?community=non-BME+<b>x</b>")
+    assert refused.status_code == 400 and "non-BME &lt;b&gt;x&lt;/b&gt;" in refused.get_data(as_text=True)
 
 
 def test_every_page_has_a_json_twin(client):

@@ -147,7 +147,7 @@ _FIGURES = re.compile(r"(?<![\w/.\-–])(?<!stage )(?<!year )(?<!phase )(?<!aged
                       r"|(?:over|under)-?represent\w*|compared|fell|fallen|rose|risen|outcomes?|make up|baseline"
                       r"|cohort)\b", re.I)
 # A full stop, "!", "?" or ";" before a capital or digit — not the stop of "e.g." or "i.e.".
-_SENTENCE_END = re.compile(r"(?<=[a-zA-Z0-9)%])(?<!\be\.g)(?<!\bi\.e)(?<!\beg)[.!?;](?=\s+[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[a-zA-Z0-9)%])(?<!\b[eE]\.g)(?<!\b[iI]\.e)(?<!\b[eE]g)[.!?;](?=\s+[A-Z0-9])")
 
 
 def _sentence_start(text: str, position: int) -> int:
@@ -173,9 +173,21 @@ _EQUALITY_MONITORING = re.compile(r"\b(?:equality\s+monitoring|monitor(?:ing|s|e
                                   re.I)
 
 
+# Where the list of what is monitored ends: a clause that goes on to do work ("and deliver targeted
+# support to ...", ", deliver outreach to ...", "to ensure ..."), its verb as an instruction.
+_CLAUSE_OF_WORK = re.compile(r"(?:\band|\bthen|\bto|,|;|:)\s+(?:deliver|provide|support|target|ensure|develop|work"
+                             r"|improve|increase|reduce|offer|run|promote|engage|introduce|raise|tackle|help"
+                             r"|undertake|commission|address|prioriti[sz]e|focus)\b", re.I)  # not "supported housing"
+
+
 def monitored(text: str, match: Match) -> bool:
-    """Whether a group is named as something equality monitoring covers, after those words in its sentence."""
-    return bool(_EQUALITY_MONITORING.search(text[_sentence_start(text, match.start):match.start]))
+    """Whether a group is named in the list of what equality monitoring covers: after those words in
+    its sentence, with no clause of work between them and the group."""
+    sentence = text[_sentence_start(text, match.start):match.start]
+    found = None
+    for found in _EQUALITY_MONITORING.finditer(sentence):
+        pass
+    return found is not None and not _CLAUSE_OF_WORK.search(sentence[found.end():])
 
 
 def work_for_group(text: str, match: Match) -> bool:

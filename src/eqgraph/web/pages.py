@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections import OrderedDict
 
 import pyoxigraph as ox
@@ -119,6 +120,8 @@ def _download_headers(name: str, fmt: str, result) -> dict:
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if result.truncated:  # never silently: the download says it stopped at the cap
         headers["X-Eqgraph-Truncated"] = "true"
+    if result.interpreted:  # nor how a typed name was read: {"partner": "Clarion Housing Group"}
+        headers["X-Eqgraph-Read-As"] = json.dumps(result.interpreted, ensure_ascii=True)
     return headers
 
 
