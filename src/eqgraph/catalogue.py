@@ -165,6 +165,7 @@ class Catalogue:
         self.types = types if types is not None else load_types()
         self.limit = limit
         self._names: dict[str, list[tuple[str, str, str]]] = {}
+        self._readables: dict[str, list[Name]] = {}
 
     def get(self, name: str) -> SavedQuery:
         if name not in self.queries:
@@ -189,7 +190,9 @@ class Catalogue:
         return self._names[type_name]
 
     def _readable(self, type_name: str) -> list[Name]:
-        return [Name(iri, name, shown) for iri, _, name, shown in self._lookup(type_name)]
+        if type_name not in self._readables:  # built once: each Name keeps its matching key
+            self._readables[type_name] = [Name(iri, name, shown) for iri, _, name, shown in self._lookup(type_name)]
+        return self._readables[type_name]
 
     def interpreted(self, query: SavedQuery, values: dict[str, str], bindings: dict[str, str]) -> dict[str, str]:
         """Parameter -> the label of what it was bound to, for values that did not name it exactly

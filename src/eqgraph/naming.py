@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 _IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man",
               "childrens": "child", "peoples": "person", "womens": "woman", "mens": "man"}  # apostrophe left out
@@ -80,6 +81,11 @@ class Name:
     name: str
     shown: bool = True
 
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        """The name's `name_key`, as words, worked out once."""
+        return tuple(name_key(self.name).split())
+
 
 MAX_TYPED = 200  # characters: a name, not a document
 
@@ -96,7 +102,7 @@ def read_name(typed: str, names: Iterable[Name], groups: bool = False) -> frozen
     if hits:
         return frozenset(hits)
     key = name_key(typed)
-    hits = {n.thing for n in names if name_key(n.name) == key}
+    hits = {n.thing for n in names if " ".join(n.words) == key}
     if hits:
         return frozenset(hits)
     # Loose readings need a telling word: "all", "people" or "parents and children" pick nobody out.
@@ -118,7 +124,7 @@ def _within_label(key: str, names: list[Name], groups: bool) -> set[str]:
     for n in names:
         if not n.shown:
             continue
-        label = name_key(n.name).split()
+        label = list(n.words)
         at = _find(typed, label)
         if at is None:
             continue
@@ -138,7 +144,7 @@ def _labels_within(key: str, names: list[Name], groups: bool) -> set[str]:
     words = key.split()
     found: list[tuple[int, int, str, bool]] = []  # start, end, thing, generic
     for n in names:
-        label = name_key(n.name).split()
+        label = list(n.words)
         generic = _generic(label)
         if len("".join(label)) < 3 or not (generic or distinctive(" ".join(label))):
             continue
