@@ -15,7 +15,7 @@ from rdflib import URIRef
 from eqgraph.build import load_vocabularies
 from eqgraph.namespaces import EQG
 
-from .gold import CATEGORIES, Scorer, carried_over, load_gold, load_second_reader, load_third_reader, predictions
+from .gold import Scorer, carried_over, load_gold, load_second_reader, load_third_reader, predictions
 
 BASE = "https://w3id.org/eqgraph/id/"
 FLOORS = {  # reader: {category: (precision, recall)}; communities per action, each label matched once
