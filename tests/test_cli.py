@@ -156,6 +156,12 @@ def test_query_says_what_a_loosely_typed_name_was_taken_to_mean(capsys, home):
     code, out, err = run(capsys, "query", "actions-for-community", "community=BME groups", "--format", "csv",
                          "--out", str(home))
     assert code == 0 and "community 'BME groups' is Ethnic minorities" in err and len(out.splitlines()) > 5
+    # Values may follow options too; a key given twice with two values is refused, not silently chosen.
+    code, out, _ = run(capsys, "query", "actions-for-partner", "--format", "csv", "partner=TfL", "--out", str(home))
+    assert code == 0 and "TfL" in out
+    code, _, err = run(capsys, "query", "actions-for-partner", "partner=TfL", "--param", "partner=MVSC",
+                       "--out", str(home))
+    assert code == 2 and "given twice" in err
 
 
 @pytest.mark.parametrize("args, message", [
