@@ -81,27 +81,15 @@ def _surface_words(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _words(text: str) -> list[str]:
-    return [stem for stem, _ in _surface_words(text)]
-
-
-def _surfaces(actions: Sequence[Action]) -> dict[str, str]:
-    """The commonest written form of each stem, so evidence reads "analysis", not the stem "analysi"."""
-    forms: dict[str, Counter] = {}
-    for action in actions:
-        for _, text in field_texts(action, (*COMMITMENT_FIELDS, UPDATE)):
-            for stem, word in _surface_words(text):
-                forms.setdefault(stem, Counter())[word] += 1
-    return {stem: max(sorted(c), key=c.__getitem__) for stem, c in forms.items()}
-
-
-def _terms(action: Action) -> Counter:
+def _terms(action: Action, forms: dict[str, Counter]) -> Counter:
+    """Stem counts of an action (its update at `UPDATE_WEIGHT`); each written form is tallied in `forms`
+    on the way, so evidence can read "analysis", not the stem "analysi"."""
     counts: Counter = Counter()
-    for _, text in field_texts(action, COMMITMENT_FIELDS):
-        counts.update(_words(text))
-    for _, text in field_texts(action, (UPDATE,)):
-        for word in _words(text):
-            counts[word] += UPDATE_WEIGHT
+    for field, text in field_texts(action, (*COMMITMENT_FIELDS, UPDATE)):
+        weight = UPDATE_WEIGHT if field == UPDATE else 1
+        for stem, word in _surface_words(text):
+            counts[stem] += weight
+            forms.setdefault(stem, Counter())[word] += 1
     return counts
 
 
@@ -128,8 +116,10 @@ class Continuity:
         return "; ".join(parts)
 
 
-def _vectors(actions: Sequence[Action]) -> list[dict[str, float]]:
-    counts = [_terms(a) for a in actions]
+def _vectors(actions: Sequence[Action]) -> tuple[list[dict[str, float]], dict[str, str]]:
+    """TF-IDF vectors of the actions, and the commonest written form of each stem."""
+    forms: dict[str, Counter] = {}
+    counts = [_terms(a, forms) for a in actions]
     df = Counter(term for c in counts for term in c)
     n = len(counts)
     vectors = []
@@ -137,13 +127,12 @@ def _vectors(actions: Sequence[Action]) -> list[dict[str, float]]:
         v = {t: (1 + math.log(k) if k >= 1 else k) * math.log((1 + n) / (1 + df[t])) for t, k in c.items()}
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         vectors.append({t: x / norm for t, x in v.items()})
-    return vectors
+    return vectors, {stem: max(sorted(c), key=c.__getitem__) for stem, c in forms.items()}
 
 
 def continuity(earlier: Plan, later: Plan, links: dict[tuple[str, str], list[Link]]) -> list[Continuity]:
     """Pairs (earlier action, later action) that carry on the same commitment."""
-    vectors = _vectors([*earlier.actions, *later.actions])
-    written = _surfaces([*earlier.actions, *later.actions])
+    vectors, written = _vectors([*earlier.actions, *later.actions])
     old_vectors, new_vectors = vectors[: len(earlier.actions)], vectors[len(earlier.actions):]
 
     def named(plan: Plan, action: Action) -> dict[URIRef, str]:
