@@ -184,10 +184,9 @@ def write_atomically(target: Path, data: bytes) -> None:
 
 
 def cmd_serve(args) -> int:
-    from waitress import serve
-
     from .store import current_release
     from .web import WebSettings, create_app
+    from .web.server import ServerSettings, serve
 
     settings = _settings(args)
     try:
@@ -201,7 +200,7 @@ def cmd_serve(args) -> int:
     print(f"eqgraph: serving http://{args.host}:{args.port}/ (SPARQL endpoint at /sparql); Ctrl-C stops",
           file=sys.stderr, flush=True)
     try:
-        serve(app, host=args.host, port=args.port, threads=args.threads, ident="eqgraph", _quiet=True)
+        serve(app, ServerSettings.from_env(host=args.host, port=args.port, threads=args.threads))
     finally:
         app.config["EQGRAPH"].close()
     return 0
@@ -280,11 +279,12 @@ def parser() -> argparse.ArgumentParser:
 
     s = command("serve", "serve the web front end and SPARQL endpoint (production WSGI server)", cmd_serve,
                 "Serve the saved-query gallery, entity pages, graph views and the SPARQL endpoint with the\n"
-                "waitress WSGI server, on the current graph (built first if there is none).\n\n"
+                "Hypercorn server, on the current graph (built first if there is none).\n\n"
                 "example: eqgraph serve --port 5000")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=5000, help="port (default 5000)")
-    s.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+    s.add_argument("--threads", type=int, default=None,
+                   help="threads answering requests (default 32, or $EQGRAPH_THREADS)")
     s.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="time limit of a public SPARQL query (default 5, or $EQGRAPH_QUERY_TIMEOUT)")
     out_option(s)

@@ -7,7 +7,6 @@ page has a JSON twin (`.json` or `Accept: application/json`), built from the sam
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +55,6 @@ def create_app(settings: Settings | None = None, web: WebSettings | None = None)
     for blueprint in (pages.bp, entities.bp, endpoint.bp, views.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     return app
 
 

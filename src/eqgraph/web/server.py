@@ -1,0 +1,204 @@
+"""The HTTP server in front of the Flask app: many cheap connections, every client bounded.
+
+Why Hypercorn, and what sits in front of the app. A thread-per-connection server (waitress, gunicorn's
+sync and gthread workers) lets a few hundred silent or trickling sockets occupy every thread, and an idle
+timer that restarts on every byte never fires for a client that sends one header line every few seconds.
+Hypercorn runs connections on asyncio, where an idle socket costs a few kilobytes and no thread, and its
+connection timer runs from the moment a connection opens (or finishes a response) until a complete request
+head has arrived, however slowly the bytes come: that is the bound on receiving headers. `RequestGuard`, an
+ASGI layer between Hypercorn and the WSGI app, adds what Hypercorn leaves open:
+
+* the whole body must arrive within `body_timeout` (408) and be at most `max_body` bytes (413, refused
+  from `Content-Length` before a byte of it is read);
+* at most `max_requests` requests are in the app at once (a 503 with `Retry-After` beyond that, never a
+  silent queue), optionally `max_per_client` per client address;
+* an answer the client does not read within `send_timeout` ends the connection, so a stalled reader
+  cannot hold an app thread.
+
+The WSGI app runs on a thread pool of `threads` threads; the SPARQL endpoint's own admission control
+(see `eqgraph.sparql`) keeps ad-hoc queries to a few of them, so pages always have threads left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import resource
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+log = logging.getLogger("eqgraph.server")
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How the server bounds its clients. Each is an environment variable too (EQGRAPH_<NAME>)."""
+
+    host: str = "127.0.0.1"
+    port: int = 5000
+    threads: int = 32  # threads running the app
+    header_timeout: float = 10.0  # seconds to receive a request head (and idle time between requests)
+    body_timeout: float = 10.0  # seconds to receive a request body, from its first byte to its last
+    send_timeout: float = 30.0  # seconds a client may leave an answer unread before it is dropped
+    max_body: int = 1 << 20  # bytes of request body (a SPARQL query sent by POST)
+    max_head: int = 128 << 10  # bytes of request line and headers (a SPARQL query sent by GET)
+    max_requests: int = 512  # requests inside the app at once, across all clients
+    max_per_client: int = 0  # requests inside the app at once from one address (0: no limit)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "ServerSettings":
+        values = {}
+        for name, kind in cls.__annotations__.items():
+            raw = os.environ.get(f"EQGRAPH_{name.upper()}")
+            if raw is not None and name not in ("host", "port"):
+                values[name] = (float if kind == "float" else int)(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _plain(status: int, text: str, extra: tuple = ()) -> tuple[dict, dict]:
+    body = (text + "\n").encode("utf-8")
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+               (b"connection", b"close"), *extra]
+    return ({"type": "http.response.start", "status": status, "headers": headers},
+            {"type": "http.response.body", "body": body, "more_body": False})
+
+
+class RequestGuard:
+    """ASGI middleware: bounded bodies, bounded concurrency, bounded sends, then the WSGI app."""
+
+    def __init__(self, wsgi_app, settings: ServerSettings):
+        from hypercorn.middleware import AsyncioWSGIMiddleware
+
+        self.settings = settings
+        self.app = AsyncioWSGIMiddleware(wsgi_app, max_body_size=settings.max_body)
+        self.in_app = 0
+        self.per_client: Counter[str] = Counter()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            await send({"type": "websocket.close"})
+            return
+        s = self.settings
+        client = (scope.get("client") or ("unknown", 0))[0]
+        if self.in_app >= s.max_requests or (s.max_per_client and self.per_client[client] >= s.max_per_client):
+            log.warning("refused %s %s from %s: %d requests in progress", scope["method"], scope["path"], client,
+                        self.in_app)
+            await self._reply(send, 503, "the server is busy; try again shortly", ((b"retry-after", b"2"),))
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > s.max_body):
+            await self._reply(send, 413, f"request bodies are limited to {s.max_body} bytes")
+            return
+        self.in_app += 1
+        self.per_client[client] += 1
+        try:
+            body = await self._body(receive, send)
+            if body is None:
+                return
+            await self.app(scope, _replay(body, receive), self._bounded(send))
+        finally:
+            self.in_app -= 1
+            self.per_client[client] -= 1
+            if not self.per_client[client]:
+                del self.per_client[client]
+
+    async def _body(self, receive, send) -> bytes | None:
+        s = self.settings
+        chunks, size = [], 0
+        try:
+            async with asyncio.timeout(s.body_timeout):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return None
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > s.max_body:
+                        await self._reply(send, 413, f"request bodies are limited to {s.max_body} bytes")
+                        return None
+                    chunks.append(chunk)
+                    if not message.get("more_body"):
+                        return b"".join(chunks)
+        except TimeoutError:
+            await self._reply(send, 408, f"the request body did not arrive within {s.body_timeout:g} s")
+            return None
+
+    def _bounded(self, send):
+        timeout = self.settings.send_timeout
+
+        async def bounded_send(message):
+            await asyncio.wait_for(send(message), timeout)
+        return bounded_send
+
+    @staticmethod
+    async def _reply(send, status: int, text: str, extra: tuple = ()) -> None:
+        start, body = _plain(status, text, extra)
+        await send(start)
+        await send(body)
+
+
+def _replay(body: bytes, receive):
+    """The body already read, then whatever the connection says next (a disconnect)."""
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+    return replay
+
+
+def _raise_open_files_limit() -> None:
+    """Idle connections cost a file descriptor each: take the hard limit, not the shell's soft one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def hypercorn_config(settings: ServerSettings):
+    from hypercorn.config import Config
+
+    config = Config()
+    config.bind = [f"{settings.host}:{settings.port}"]
+    config.keep_alive_timeout = settings.header_timeout
+    config.h11_max_incomplete_size = settings.max_head
+    config.backlog = 1024
+    config.accesslog = None
+    config.errorlog = logging.getLogger("hypercorn.error")
+    config.include_server_header = False
+    return config
+
+
+def serve(wsgi_app, settings: ServerSettings) -> None:
+    """Serve until interrupted."""
+    from hypercorn.asyncio import serve as hypercorn_serve
+
+    _raise_open_files_limit()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("hypercorn.error").setLevel(logging.ERROR)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="eqgraph"))
+        await hypercorn_serve(RequestGuard(wsgi_app, settings), hypercorn_config(settings), mode="asgi")
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
