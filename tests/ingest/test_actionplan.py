@@ -167,3 +167,30 @@ def test_an_unknown_document_gets_a_plan_id_from_its_name(tmp_path):
     plan = ingest_document(path)
     assert plan.id == "merton-plan-2019"
     assert len(plan.actions) == 45
+
+
+@pytest.mark.parametrize("header", [
+    "Equality <b>Objective 5:", "Equality Objective<b> 5:", "Equality Objective 5<b>:", "Equality Objective&#32;5:",
+    "Equality Objective 5&#58;", "Equality Objective 5\x01:", "Equality Obj\x01ective 5:",
+])
+def test_an_objective_header_hidden_by_markup_inside_a_row_is_still_split_off(tmp_path, corrections, header):
+    # Markup, entities and control bytes inside the header hide it from the raw cell; the row is then
+    # cut in its cleaned text (this recursed without end before).
+    from eqgraph import resources
+
+    source = resources.builtin_documents()[1].read_text(encoding="utf-8")
+    path = tmp_path / "001_0627c223ffbd227d.txt"
+    path.write_text(source.replace("Equality Objective 5:", header), encoding="utf-8")
+    plan = ingest_document(path)
+    assert len(plan.actions) == 45 and [o.number for o in plan.objectives] == [1, 2, 3, 4, 5, 6]
+    assert plan.action("4.5").key_activity[0].startswith("In developing HR policies")
+    assert "Objective" not in " ".join(plan.action("4.5").key_activity)
+
+
+@pytest.mark.parametrize("prefix", [b"\xef\xbb\xbf", b"\n\n\xef\xbb\xbf", b"\xef\xbb\xbf\n\xef\xbb\xbf\n"])
+def test_a_byte_order_mark_before_the_header_is_ignored(tmp_path, prefix):
+    from eqgraph import resources
+
+    path = tmp_path / "bom.txt"
+    path.write_bytes(prefix + resources.builtin_documents()[0].read_bytes())
+    assert len(ingest_document(path).actions) == 87

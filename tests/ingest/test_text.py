@@ -52,3 +52,12 @@ def test_a_new_sentence_after_a_full_stop_is_a_new_item():
 def test_join_one_line_skips_blank_fragments():
     assert join_one_line(["Community and Housing –", "_", "Commissioning Brokerage"]) == \
         "Community and Housing – Commissioning Brokerage"
+
+
+def test_unclosed_tags_are_read_in_one_pass_and_left_as_text():
+    # A tag ends at the first ">" and never holds a "<": 150 KB of unclosed "<p " is one pass, not a
+    # rescan of the rest of the cell from every "<p" (52 s before the patterns were bounded).
+    cell = "<p " * 50_000
+    assert strip_markup(cell) == cell
+    assert strip_markup("<p <b>bold</b> <p>para</p>") == "<p bold   para  "
+    assert join_items(["a " + " \u3000" * 50_000 + "• b"]) == ("a", "b")  # a long run of spaces before a bullet

@@ -35,10 +35,13 @@ from ..model import (
     SourceSpan,
 )
 from .table import LAYOUT_PRIORITY_AREA, Row, Table
-from .text import is_blank, join_items, join_one_line, one_line
+from .text import is_blank, join_items, join_one_line, one_line, strip_markup
 
-_OBJECTIVE = re.compile(r"(?:Equali\w*\s+)?\bObjective\s+(?P<n>\d{1,2})\s*[-–—:]\s*")
-_LEADING_TAGS = r"^(?P<tags>\s*(?:<[^>]+>\s*)*)"
+# Searched over whole rows, so every part is bounded or possessive: an unbounded `\w*` after "Equali"
+# would rescan a long run of letters from every "Equali" in it.
+_OBJECTIVE = re.compile(r"(?:Equali\w{0,12}+\s++)?\bObjective\s++(?P<n>\d{1,2})\s*+[-–—:]\s*+")
+# A tag never holds a `<` (see text.py): an unclosed `<p <p ...` is not rescanned.
+_LEADING_TAGS = r"^(?P<tags>\s*+(?:<[^<>]*+>\s*+)*+)"
 _ACTION_REF_3 = re.compile(_LEADING_TAGS + r"(?P<ref>\d{1,2}\.\d{1,2}\.\d{1,3})\.?(?=\s|<|$)")
 _AREA_REF = re.compile(r"^(?P<ref>(?P<obj>\d{1,2})\.\d{1,2})\.?\s+(?P<title>\S.*)$")
 _SEQUENCE_REF = re.compile(_LEADING_TAGS + r"(?P<ref>\d{1,2})\.(?=\s|<|$)")
@@ -92,8 +95,11 @@ def _short_title(items: tuple[str, ...]) -> str:
         return ""
     text = items[0]
     for end in _CLAUSE_END.finditer(text):
+        if end.start() > 2 * TITLE_MAX:
+            break  # a head this long is cut at TITLE_MAX below anyway; looking further is quadratic
         head = text[: end.start()].rstrip()
-        if len(head) >= 12 and not _ABBREVIATION.search(head):
+        # An abbreviation is a few letters at the end: look at the tail only, not the whole head.
+        if len(head) >= 12 and not _ABBREVIATION.search(head[-8:]):
             text = head
             break
     if len(text) > TITLE_MAX:
@@ -162,14 +168,24 @@ class _PlanParser:
         first_raw = row.get(first_field)
         inside = _OBJECTIVE.search(one_line(first_raw))
         if inside and inside.start() > 0 and not row.blank("owner"):
-            # An action row with the next objective's header printed into its first cell.
+            # An action row with the next objective's header printed into its first cell. The cut is
+            # made in the raw cell (keeping the action's markup) when the header reads there as it
+            # does once cleaned; markup, entities or control bytes inside the header ("Objective<b> 5",
+            # "Objective&#32;5") hide it from the raw text, and then the cleaned text is cut instead.
+            # Either way the action part no longer holds a header, so it is read as an action row.
             raw_match = _OBJECTIVE.search(first_raw)
-            cut = raw_match.start() if raw_match else len(first_raw)
-            header = first_raw[cut:]
-            action_fields = dict(row.fields, **{first_field: first_raw[:cut]})
-            self.feed(Row(row.line, action_fields, row.after_header))
-            self.open_objective(number, row.line, [_OBJECTIVE.sub("", one_line(header), count=1)])
-            return
+            action_raw = first_raw[:raw_match.start()] if raw_match else ""
+            header = first_raw[raw_match.start():] if raw_match else ""
+            if not raw_match or _OBJECTIVE.search(one_line(action_raw)) or not _OBJECTIVE.search(one_line(header)):
+                cleaned_first = strip_markup(first_raw)
+                cleaned_match = _OBJECTIVE.search(cleaned_first)
+                cut = cleaned_match.start() if cleaned_match else len(cleaned_first)
+                action_raw, header = cleaned_first[:cut], cleaned_first[cut:]
+            if _OBJECTIVE.search(one_line(action_raw)) is None:
+                action_fields = dict(row.fields, **{first_field: action_raw})
+                self.feed(Row(row.line, action_fields, row.after_header))
+                self.open_objective(number, row.line, [_OBJECTIVE.sub("", one_line(header), count=1)])
+                return
         fragments = []
         for raw in row.fields.values():
             text = one_line(raw)

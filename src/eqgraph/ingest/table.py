@@ -130,6 +130,8 @@ def read_text(path: Path) -> list[str]:
     data = path.read_bytes()
     if not data.strip():
         raise InputError(path, "file is empty: expected an action plan table (tab-separated text)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, "UTF-16 text (byte-order mark): save the document as UTF-8", 1)
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
@@ -151,6 +153,10 @@ def read_table(path: Path) -> Table:
     layout: str | None = None
     previous_was_header = False
     for number, line in enumerate(lines, start=1):
+        if mapping is None:
+            # A byte-order mark is no content: editors put one at the start of a file, and copies made
+            # by joining files carry it further down, before the leading blank lines or the title.
+            line = line.replace("\ufeff", "")
         if not line.strip():
             continue
         cells = line.split("\t")

@@ -11,8 +11,10 @@ from __future__ import annotations
 import html
 import re
 
-_PARAGRAPH_TAG = re.compile(r"</?p\b[^>]*>|<br\s*/?>", re.IGNORECASE)
-_INLINE_TAG = re.compile(r"</?(?:b|i|u|em|strong|span|div|font)\b[^>]*>", re.IGNORECASE)
+# A tag ends at the first `>` and never holds a `<`: `[^<>]*+` stops at the next `<`, so a cell of
+# unclosed `<p <p <p ...` is read in one pass instead of rescanning the rest of the cell from every `<p`.
+_PARAGRAPH_TAG = re.compile(r"</?p\b[^<>]*+>|<br\s*+/?>", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"</?(?:b|i|u|em|strong|span|div|font)\b[^<>]*+>", re.IGNORECASE)
 # Letters of right-to-left scripts, replacement and control characters never belong in these English
 # documents: they are stray glyphs from the PDF (e.g. an Arabic alef inside "heal ا lth").
 _STRAY = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\ufffd\x00-\x08\x0b-\x1f\x7f]")
@@ -20,7 +22,6 @@ _MARKS_ONLY = re.compile(r"^[\s_•·\-–—.,;:*]*$")
 _WHITESPACE = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 # A cell's own line breaks survive extraction as runs of two or more spaces.
 _LINE_BREAK = re.compile(r" {2,}")
-_BULLET = re.compile(r"\s*•\s*")
 # "-Improve completion ... -Continue to roll out": a dash glued to a capital starts a list item.
 _DASH_ITEM = re.compile(r"(?:^|(?<=\s))-(?=[A-Z])")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]*$")
@@ -56,7 +57,9 @@ def _items(raw: str) -> list[str]:
     items: list[str] = []
     # Paragraph tags become double spaces in strip_markup, so one split covers both.
     for line in _LINE_BREAK.split(strip_markup(raw).replace("\t", " ")):
-        for bullet in _BULLET.split(line):
+        # Split on the bullet itself (the pieces are stripped below): a pattern such as `\s*•` would
+        # rescan a long run of spaces from every one of its positions.
+        for bullet in line.split("•"):
             for piece in _DASH_ITEM.split(bullet):
                 piece = _WHITESPACE.sub(" ", piece).strip()
                 if piece and not _MARKS_ONLY.match(piece):
