@@ -354,3 +354,29 @@ def test_plan_graph_holds_one_plan_and_nothing_else(catalogue):
 def test_an_enormous_number_is_a_parameter_error(catalogue):
     with pytest.raises(ParameterError, match="whole number"):
         catalogue.run("actions", {"objective": "9" * 5000})
+
+
+def test_query_parameters_are_published_under_stable_iris_not_blank_nodes(built):
+    from rdflib import BNode, URIRef
+
+    from eqgraph.catalogue import catalogue_graph
+
+    base = built[0].base
+    queries = load_catalogue()
+    graph = catalogue_graph(queries, base)
+    assert not any(isinstance(term, BNode) for triple in graph for term in triple)
+    eqg = "https://w3id.org/eqgraph/ontology#"
+    community = URIRef(f"{base}query/actions-for-community/parameter/community")
+    assert (URIRef(f"{base}query/actions-for-community"), URIRef(eqg + "parameter"), community) in graph
+    assert str(graph.value(community, URIRef(eqg + "parameterType"))) == "community"
+    # the same queries give the same triples, call after call
+    assert set(catalogue_graph(queries, base)) == set(graph)
+    parameters = sum(len(q.params) for q in queries.values())
+    assert len(set(graph.objects(None, URIRef(eqg + "parameter")))) == parameters
+
+
+def test_a_query_parameter_is_dereferenceable_in_the_built_graph(catalogue, built):
+    rows = list(catalogue.store.query(f"""
+        SELECT ?type WHERE {{ <{built[0].base}query/actions-for-community/parameter/community>
+                                <https://w3id.org/eqgraph/ontology#parameterType> ?type }}"""))
+    assert [r["type"].value for r in rows] == ["community"]

@@ -294,8 +294,14 @@ class Catalogue:
 def catalogue_graph(queries: dict[str, SavedQuery], base: str):
     """The saved queries as RDF, in the style of the SIB sparql-examples collections: each one an
     sh:SPARQLSelectExecutable (or Construct/Ask) with its title, description, keywords and parameters,
-    so researchers find the questions in the same graph as the data."""
-    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    so researchers find the questions in the same graph as the data.
+
+    Each parameter is a node of its own with a stable IRI under its query's,
+    `<base>query/<query>/parameter/<name>` (never a random blank node), so the same queries always give
+    the same triples and each parameter can be looked up like any other node."""
+    from urllib.parse import quote
+
+    from rdflib import Graph, Literal, Namespace, URIRef
     from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
     sh = Namespace("http://www.w3.org/ns/shacl#")
@@ -320,7 +326,7 @@ def catalogue_graph(queries: dict[str, SavedQuery], base: str):
         for tag in query.tags:
             graph.add((node, schema.keywords, Literal(tag, datatype=XSD.string)))
         for param in query.params:
-            spec = BNode()
+            spec = URIRef(f"{node}/parameter/{quote(param.name, safe='')}")
             graph.add((node, eqg.parameter, spec))
             graph.add((spec, RDFS.label, Literal(param.name, datatype=XSD.string)))
             graph.add((spec, eqg.parameterType, Literal(param.type, datatype=XSD.string)))

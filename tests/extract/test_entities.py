@@ -162,6 +162,15 @@ def test_continuity_carries_score_and_evidence(graph):
     assert "youth" in str(graph.value(node, EQG.evidence))
 
 
+def test_continuity_evidence_lists_terms_by_weight_then_in_the_later_actions_order(graph):
+    """Never in set order (which follows PYTHONHASHSEED): "lac" and "placements" weigh the same here, and
+    the 2017 action says "% of LAC in placement" - so "lac" comes first on every run."""
+    node = URIRef(BASE + "continuity/merton-2013-14_2.1.1_merton-2017-18_2.11")
+    assert str(graph.value(node, EQG.evidence)) == (
+        "shared terms: carers, foster, lac, placements, recruit, least; "
+        "shared entities: looked-after-children-and-fostering")
+
+
 def test_organisation_names_no_vocabulary_knows_are_found_in_the_text(tmp_path, capsys):
     from eqgraph import resources
     from eqgraph.cli import main

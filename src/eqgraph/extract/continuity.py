@@ -148,8 +148,10 @@ def continuity(earlier: Plan, later: Plan, links: dict[tuple[str, str], list[Lin
     def theme_similarity(a: set, b: set) -> float:
         if not a or not b:
             return 0.0
-        norm = math.sqrt(sum(idf[t] ** 2 for t in a)) * math.sqrt(sum(idf[t] ** 2 for t in b))
-        return sum(idf[t] ** 2 for t in a & b) / norm if norm else 0.0
+        # Summed in a fixed order (sorted IRIs): set order follows the hash seed, and a float sum's last
+        # bit follows its order, which could tip a rounded score or a threshold between two runs.
+        norm = math.sqrt(sum(idf[t] ** 2 for t in sorted(a))) * math.sqrt(sum(idf[t] ** 2 for t in sorted(b)))
+        return sum(idf[t] ** 2 for t in sorted(a & b)) / norm if norm else 0.0
 
     result: list[Continuity] = []
     for new_action, new_vec, new_ents in zip(later.actions, new_vectors, new_named):
@@ -157,15 +159,18 @@ def continuity(earlier: Plan, later: Plan, links: dict[tuple[str, str], list[Lin
         continues = says_it_continues(new_action)
         scored = []
         for old_action, old_vec, old_ents in zip(earlier.actions, old_vectors, old_named):
-            common = set(old_vec) & set(new_vec)
+            # Never in set order (it follows PYTHONHASHSEED): shared stems in the order the later action
+            # first uses them, shared entities by IRI, so sums and evidence are the same on every run.
+            common = [t for t in new_vec if t in old_vec]
             cosine = sum(old_vec[t] * new_vec[t] for t in common)
             old_themes = {t for t, p in old_ents.items() if p == "hasTheme"}
-            shared = set(old_ents) & set(new_ents)
+            shared = sorted(e for e in new_ents if e in old_ents)
             bonus = min(MAX_BONUS, sum(BONUS.get(new_ents[e], 0.0) for e in shared if new_ents[e] != "hasTheme"))
             score = (1 - THEME_WEIGHT) * cosine + THEME_WEIGHT * theme_similarity(old_themes, new_themes) + bonus
+            # The terms that weigh most in the cosine first; equal weights keep the later action's order.
             terms = tuple(written.get(t, t) for t in sorted(common, key=lambda t: -old_vec[t] * new_vec[t])[:6])
             scored.append(Continuity(earlier.id, old_action.ref, later.id, new_action.ref, round(min(score, 1.0), 3),
-                                     terms, tuple(sorted(shared)), continues))
+                                     terms, tuple(shared), continues))
         scored.sort(key=lambda c: -c.score)
         best = scored[0].score if scored else 0.0
         threshold = CONTINUES_THRESHOLD if continues else THRESHOLD
