@@ -42,3 +42,31 @@ def test_keywords_inside_names_strings_and_comments_are_not_refused(query):
 def test_updates_are_refused(query):
     with pytest.raises(UpdateRefused):
         check_query(query)
+
+
+@pytest.mark.parametrize("query", [
+    # SERVICE after a dot that ends a bare name: SPARQL reads `true . SERVICE`
+    "SELECT * WHERE { ?s ?p true.SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+    # a string never closed ends with its line, so what follows is read as SPARQL
+    'SELECT * WHERE { ?s ?p "unclosed\nSERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }',
+    # SERVICE as the very last tokens
+    "SELECT * WHERE { ?s ?p ?o } SERVICE",
+])
+def test_service_is_found_after_names_and_broken_strings(query):
+    with pytest.raises(EndpointError, match="SERVICE"):
+        check_query(query)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ?p ?o } " + "a." * 30_000,  # a 60 KB bare name with dots
+    "ASK {} " + '"' + "x" * 100_000,  # a string never closed
+    "ASK {} " + '"""' + '" ' * 50_000,  # a long string never closed
+    "ASK {} " + "<" * 100_000,  # IRIs never closed
+    "ASK {} " + "ex:" * 30_000,
+])
+def test_pathological_texts_are_read_in_one_pass(query):
+    check_query(query)  # linear in the length: these finish at once (quadratic lexing took seconds)
+
+
+def test_prefixed_names_that_look_like_keywords_are_names():
+    check_query("PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:SERVICE ex:drop.load }")

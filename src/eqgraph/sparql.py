@@ -1,28 +1,24 @@
-"""The public SPARQL endpoint's engine: read-only, time-bounded, row-capped query execution.
+"""The public SPARQL endpoint's engine: read-only, bounded query execution inside a worker process.
 
-A Python thread cannot be stopped, and a single SPARQL query can run for ever. So queries run in
-worker processes (a small pool, each with the store opened read-only); a query that passes its
-deadline has its worker killed and replaced, and the caller gets `QueryTimeout`. The web server's own
-threads only wait on a pipe, so the server stays responsive whatever a query does.
+The web process never evaluates a public query, nor even lexes it: `execute(store, request)` runs in a
+query worker (eqgraph.workers), under the request's deadline and the worker's memory limit, so a query
+text built to be slow to check is as bounded as one built to be slow to answer.
 
-Safety rules, enforced before a query reaches the engine:
+Safety rules, enforced before a query reaches the engine (`check_query`, linear in the query's length):
 * updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are refused: the endpoint is read-only;
 * SERVICE is refused unless its endpoint is in the allowlist (the engine would otherwise make HTTP
   calls); FROM / FROM NAMED and the protocol's default-graph-uri / named-graph-uri only select graphs
   already in the store — the engine never fetches them, so `FROM <file:///etc/passwd>` reads nothing;
-* results are capped at `max_rows`; a capped result is flagged `truncated`.
+* results are capped at `max_rows` rows (or triples) and `max_bytes` bytes of serialised answer; a
+  capped result is flagged `truncated` (a single row larger than the byte cap gives zero rows).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import queue
 import re
-import threading
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-from .errors import EqgraphError
+from .workers import QueryFailed
 
 # Media types, as the SPARQL 1.1 specs name them, per result kind: (media type, writer name).
 SOLUTION_TYPES = {
@@ -52,38 +48,50 @@ FORMAT_ALIASES = {  # ?format= values some clients send
 # One left-to-right pass over the query, as a SPARQL lexer reads it: at each position the first
 # alternative that matches wins, so a "#" inside an IRI or string is not a comment, quotes inside a
 # comment or IRI open no string, and keywords are found only where they are keywords.
+# Linear time: every repetition is possessive (it never gives back what it took, so no alternative
+# rescans text another one has read); a name runs to its end in one token and is split on "." after;
+# a string that is never closed runs to the end of its line (or of the text, for a long string).
 _TOKEN = re.compile(r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\r\n]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}
-               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
-  | (?P<pname>[A-Za-z_][\w.\-]*:[\w.\-:%]*|:[\w.\-:%]*)
-  | (?P<word>[A-Za-z_][\w\-]*)
+    (?P<space>\s++)
+  | (?P<comment>\#[^\r\n]*+)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*+>)
+  | (?P<string>"{3}(?:[^"\\]++|\\.|"(?!""))*+(?:"{3}|\Z)
+               |'{3}(?:[^'\\]++|\\.|'(?!''))*+(?:'{3}|\Z)
+               |"(?:[^"\\\n\r]++|\\.)*+(?:"|(?=[\n\r])|\Z)
+               |'(?:[^'\\\n\r]++|\\.)*+(?:'|(?=[\n\r])|\Z))
+  | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]++)
+  | (?P<name>[A-Za-z_][\w.\-]*+(?::[\w.\-:%]*+)?+|:[\w.\-:%]*+)
   | (?P<other>.)
 """, re.VERBOSE | re.DOTALL)
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"}
 
 
-def _tokens(query: str) -> list[tuple[str, str]]:
-    return [(m.lastgroup, m.group()) for m in _TOKEN.finditer(query) if m.lastgroup not in ("space", "comment")]
+def _tokens(query: str):
+    """(kind, text) pairs: 'word' for a bare name (keywords, `a`), 'pname' for a prefixed name, then
+    'iri', 'string', 'var', 'other'. A bare name with dots (`a.SERVICE`) is words and dots, as SPARQL
+    reads it: a dot only belongs inside a prefixed name."""
+    for match in _TOKEN.finditer(query):
+        kind, text = match.lastgroup, match.group()
+        if kind in ("space", "comment"):
+            continue
+        if kind != "name":
+            yield kind, text
+        elif ":" in text:
+            yield "pname", text
+        else:
+            for index, part in enumerate(text.split(".")):
+                if index:
+                    yield "other", "."
+                if part:
+                    yield "word", part
 
 
-class EndpointError(EqgraphError):
+class EndpointError(QueryFailed):
     status = 400
 
 
 class UpdateRefused(EndpointError):
     status = 403
-
-
-class QueryTimeout(EndpointError):
-    status = 503
-
-
-class Busy(EndpointError):
-    status = 503
 
 
 def check_query(query: str, service_allowlist: frozenset[str] = frozenset()) -> None:
@@ -92,20 +100,31 @@ def check_query(query: str, service_allowlist: frozenset[str] = frozenset()) -> 
     The engine makes HTTP calls for SERVICE, so this check is the gate: a lexer pass finds the keyword
     wherever SPARQL would read it; and when the word "service" appears anywhere in the text at all,
     rdflib's SPARQL parser reads the query too and must agree there is no SERVICE pattern (a query it
-    cannot parse is refused rather than risked)."""
-    tokens = _tokens(query)
-    for kind, text in tokens:
+    cannot parse is refused rather than risked). Runs inside the query worker, under the deadline."""
+    window: list[tuple[str, str]] = []  # SERVICE and the (up to) two tokens after it
+    for token in _tokens(query):
+        kind, text = token
         if kind == "word" and text.upper() in _UPDATE_WORDS:
             raise UpdateRefused(f"this endpoint is read-only: {text.upper()} and other updates are refused")
-    for index, (kind, text) in enumerate(tokens):
+        if window:
+            window.append(token)
+            if len(window) == 3:
+                _check_service(window, service_allowlist)
+                window = []
         if kind == "word" and text.upper() == "SERVICE":
-            rest = [t for t in tokens[index + 1:index + 3] if not (t[0] == "word" and t[1].upper() == "SILENT")]
-            target = rest[0] if rest else ("other", "")
-            if target[0] != "iri" or target[1][1:-1] not in service_allowlist:
-                raise EndpointError(f"SERVICE {target[1]} is not allowed: federated queries may only reach "
-                                    "endpoints on this server's allowlist")
+            window = [token]
+    if window:
+        _check_service(window, service_allowlist)
     if "service" in query.lower() and not service_allowlist:
         _confirm_no_service(query)
+
+
+def _check_service(window: list[tuple[str, str]], service_allowlist: frozenset[str]) -> None:
+    rest = [t for t in window[1:] if not (t[0] == "word" and t[1].upper() == "SILENT")]
+    target = rest[0] if rest else ("other", "")
+    if target[0] != "iri" or target[1][1:-1] not in service_allowlist:
+        raise EndpointError(f"SERVICE {target[1][:200]} is not allowed: federated queries may only reach "
+                            "endpoints on this server's allowlist")
 
 
 def _confirm_no_service(query: str) -> None:
@@ -147,10 +166,12 @@ class Request:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 10_000
-    base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint's URL
+    base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint's public URL
+    max_bytes: int = 16 * 1024 * 1024  # serialised answer size; more is `truncated`
+    service_allowlist: frozenset[str] = frozenset()
 
 
-# --- the worker process (imports only pyoxigraph) -------------------------------------------------
+# --- writers: a head, one piece per row, a tail, so the byte cap is checked row by row ---------------
 
 def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
@@ -182,6 +203,9 @@ def _xml_term(term) -> str:
         return f"<uri>{_xml_escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{_xml_escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
     if term.language:
         return f'<literal xml:lang="{_xml_escape(term.language)}">{_xml_escape(term.value)}</literal>'
     if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
@@ -192,7 +216,7 @@ def _xml_term(term) -> str:
 def _csv_value(term) -> str:
     if term is None:
         return ""
-    value = term.value
+    value = term.value if hasattr(term, "value") else str(term)
     if any(c in value for c in ',"\n\r'):
         value = '"' + value.replace('"', '""') + '"'
     return value
@@ -204,27 +228,45 @@ def _tsv_value(term) -> str:
     return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def write_solutions(variables: list[str], rows: list[list], writer: str) -> bytes:
-    import json
+class _SolutionWriter:
+    """One results format as head + rows + tail; `row()` returns the bytes of one row."""
 
-    if writer == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False).encode("utf-8")
-    if writer == "xml":
-        parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-        parts += [f'<variable name="{_xml_escape(v)}"/>' for v in variables]
-        parts.append("</head>\n<results>")
-        for row in rows:
-            parts.append("<result>" + "".join(f'<binding name="{_xml_escape(v)}">{_xml_term(t)}</binding>'
-                                              for v, t in zip(variables, row) if t is not None) + "</result>")
-        parts.append("</results>\n</sparql>\n")
-        return "\n".join(parts).encode("utf-8")
-    if writer == "csv":
-        lines = [",".join(variables)] + [",".join(_csv_value(t) for t in row) for row in rows]
-        return ("\r\n".join(lines) + "\r\n").encode("utf-8")
-    lines = ["\t".join(f"?{v}" for v in variables)] + ["\t".join(_tsv_value(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    def __init__(self, variables: list[str], writer: str):
+        import json
+
+        self.variables, self.writer, self._json = variables, writer, json
+        self._rows = 0
+
+    def head(self) -> bytes:
+        v = self.variables
+        if self.writer == "json":
+            return ('{"head": {"vars": ' + self._json.dumps(v, ensure_ascii=False)
+                    + '}, "results": {"bindings": [').encode("utf-8")
+        if self.writer == "xml":
+            return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>\n'
+                    + "".join(f'<variable name="{_xml_escape(x)}"/>\n' for x in v) + "</head>\n<results>\n"
+                    ).encode("utf-8")
+        if self.writer == "csv":
+            return (",".join(v) + "\r\n").encode("utf-8")
+        return ("\t".join(f"?{x}" for x in v) + "\n").encode("utf-8")
+
+    def row(self, terms: list) -> bytes:
+        pairs = [(v, t) for v, t in zip(self.variables, terms) if t is not None]
+        if self.writer == "json":
+            text = self._json.dumps({v: _json_term(t) for v, t in pairs}, ensure_ascii=False)
+            return (text if not self._rows else ", " + text).encode("utf-8")
+        if self.writer == "xml":
+            return ("<result>" + "".join(f'<binding name="{_xml_escape(v)}">{_xml_term(t)}</binding>'
+                                         for v, t in pairs) + "</result>\n").encode("utf-8")
+        if self.writer == "csv":
+            return (",".join(_csv_value(t) for t in terms) + "\r\n").encode("utf-8")
+        return ("\t".join(_tsv_value(t) for t in terms) + "\n").encode("utf-8")
+
+    def tail(self) -> bytes:
+        return {"json": b"]}}", "xml": b"</results>\n</sparql>\n"}.get(self.writer, b"")
+
+    def accepted(self) -> None:
+        self._rows += 1
 
 
 def write_boolean(value: bool, writer: str) -> tuple[bytes, str]:
@@ -238,137 +280,53 @@ def write_boolean(value: bool, writer: str) -> tuple[bytes, str]:
 
 
 def execute(store, request: Request) -> Answer:
-    """Run one query on a pyoxigraph store and serialise the answer (used inside the workers)."""
+    """Check, run and serialise one query on a pyoxigraph store (the task of the endpoint's workers)."""
     import pyoxigraph as ox
 
+    check_query(request.query, request.service_allowlist)
     kwargs = {"base_iri": request.base_iri} if request.base_iri else {}
     if request.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
     if request.named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     result = store.query(request.query, **kwargs)
-    if isinstance(result, ox.QueryBoolean) or isinstance(result, bool):
+    if isinstance(result, (ox.QueryBoolean, bool)):
         body, content_type = write_boolean(bool(result), SOLUTION_TYPES[request.accept])
         return Answer(content_type, body, kind="boolean")
     if isinstance(result, ox.QueryTriples):
-        triples, truncated = [], False
-        for triple in result:
-            if len(triples) >= request.max_rows:
-                truncated = True
-                break
-            triples.append(triple)
-        fmt = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
-               "xml": ox.RdfFormat.RDF_XML}[GRAPH_TYPES[request.graph_accept]]
-        return Answer(request.graph_accept, ox.serialize(triples, format=fmt), truncated, "graph", len(triples))
+        return _graph_answer(result, request)
     variables = [v.value for v in result.variables]
-    rows, truncated = [], False
+    out = _SolutionWriter(variables, SOLUTION_TYPES[request.accept])
+    parts, rows, truncated = [out.head()], 0, False
+    size = len(parts[0]) + len(out.tail())
     for solution in result:
-        if len(rows) >= request.max_rows:
+        if rows >= request.max_rows:
             truncated = True
             break
-        rows.append([solution[v] for v in variables])
-    writer = SOLUTION_TYPES[request.accept]
-    return Answer(request.accept, write_solutions(variables, rows, writer), truncated, "solutions", len(rows))
+        piece = out.row([solution[v] for v in variables])
+        if size + len(piece) > request.max_bytes:
+            truncated = True
+            break
+        parts.append(piece)
+        size += len(piece)
+        rows += 1
+        out.accepted()
+    parts.append(out.tail())
+    return Answer(request.accept, b"".join(parts), truncated, "solutions", rows)
 
 
-def _worker_main(store_path: str, connection) -> None:
+def _graph_answer(result, request: Request) -> Answer:
+    """Triples up to the row cap and, measured as N-Triples, the byte cap; then the chosen syntax."""
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(store_path)
-    while True:
-        try:
-            request = connection.recv()
-        except EOFError:
-            return
-        if request is None:
-            return
-        try:
-            connection.send(("ok", execute(store, request)))
-        except SyntaxError as exc:
-            connection.send(("syntax", str(exc)))
-        except Exception as exc:  # noqa: BLE001 - reported as a query error, never a trace
-            # The engine's message is not passed on: it may quote what a remote server returned.
-            connection.send(("error", type(exc).__name__))
-
-
-# --- the pool -----------------------------------------------------------------------------------------
-
-@dataclass
-class _Worker:
-    process: multiprocessing.Process
-    connection: object
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(timeout=5)
-        self.connection.close()
-
-
-@dataclass
-class Executor:
-    """A pool of query worker processes over one store directory."""
-
-    store_path: Path
-    workers: int = 2
-    timeout: float = 5.0
-    wait_for_worker: float = 10.0
-    _idle: queue.Queue = field(default_factory=queue.Queue, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-    _all: list = field(default_factory=list, init=False)
-
-    def __post_init__(self):
-        self._context = multiprocessing.get_context("spawn")
-        for _ in range(self.workers):
-            self._idle.put(self._spawn())
-
-    def _spawn(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(str(self.store_path), child), daemon=True)
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
-        with self._lock:
-            self._all.append(worker)
-        return worker
-
-    def run(self, request: Request) -> Answer:
-        try:
-            worker = self._idle.get(timeout=self.wait_for_worker)
-        except queue.Empty:
-            raise Busy("every query worker is busy; try again shortly") from None
-        healthy = True
-        try:
-            worker.connection.send(request)
-            if not worker.connection.poll(self.timeout):
-                healthy = False
-                raise QueryTimeout(f"the query did not finish within {self.timeout:g} s and was stopped")
-            outcome, payload = worker.connection.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            healthy = False
-            raise EndpointError("the query worker failed; the query was abandoned") from None
-        finally:
-            if healthy:
-                self._idle.put(worker)
-            else:
-                worker.kill()
-                with self._lock:
-                    self._all.remove(worker)
-                self._idle.put(self._spawn())
-        if outcome == "syntax":
-            raise EndpointError(f"malformed query: {payload}")
-        if outcome == "error":
-            raise EndpointError(f"the query could not be evaluated ({payload})")
-        return payload
-
-    def close(self) -> None:
-        with self._lock:
-            workers, self._all = list(self._all), []
-        for worker in workers:
-            try:
-                worker.connection.send(None)
-            except (OSError, BrokenPipeError):
-                pass
-            worker.process.join(timeout=2)
-            if worker.process.is_alive():
-                worker.kill()
-
+    triples, size, truncated = [], 0, False
+    for triple in result:
+        weight = len(str(triple).encode("utf-8")) + 3
+        if len(triples) >= request.max_rows or size + weight > request.max_bytes:
+            truncated = True
+            break
+        triples.append(triple)
+        size += weight
+    fmt = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
+           "xml": ox.RdfFormat.RDF_XML}[GRAPH_TYPES[request.graph_accept]]
+    return Answer(request.graph_accept, ox.serialize(triples, format=fmt), truncated, "graph", len(triples))

@@ -7,7 +7,6 @@
   fetch(container.getAttribute("data-src"), { headers: { Accept: "application/json" } })
     .then(function (response) { return response.json(); })
     .then(function (data) {
-      var base = container.getAttribute("data-base");
       var elements = data.nodes.map(function (n) {
         return { data: { id: n.id, label: n.label, kind: n.kind, size: n.size, href: n.href } };
       }).concat(data.edges.map(function (e, i) {
@@ -28,7 +27,8 @@
         layout: { name: "cose", animate: false, nodeRepulsion: 9000, idealEdgeLength: 90 }
       });
       cy.on("tap", "node", function (event) {
-        window.location.href = new URL(event.target.data("href"), base).href;
+        var href = event.target.data("href");  // a page of this site, or an http(s) IRI; never another scheme
+        if (href) { window.location.href = new URL(href, document.baseURI).href; }
       });
       container.setAttribute("data-ready", "true");
       window.eqgraphCy = cy;

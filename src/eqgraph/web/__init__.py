@@ -18,27 +18,74 @@ from ..config import Settings
 
 @dataclass(frozen=True)
 class WebSettings:
-    """Settings of the web front end (defaults suit a laptop; every one is an environment variable too:
-    EQGRAPH_QUERY_TIMEOUT, EQGRAPH_MAX_ROWS, EQGRAPH_QUERY_WORKERS, EQGRAPH_SERVICE_ALLOWLIST)."""
+    """Settings of the web front end. Defaults suit a small public server (two cores, 2 GB); every one
+    is an environment variable too: EQGRAPH_<NAME in capitals>, e.g. EQGRAPH_QUERY_TIMEOUT=10;
+    EQGRAPH_SERVICE_ALLOWLIST is a space-separated list of endpoint IRIs.
 
-    query_timeout: float = 5.0  # seconds a public SPARQL query may run before its worker is killed
+    Two worker pools answer queries (eqgraph.workers): `query_*` for the public endpoint's ad-hoc SPARQL,
+    `page_*` for saved queries and pages, so pages never wait behind a flood of public queries."""
+
+    query_timeout: float = 5.0  # seconds from a public query's admission to its answer; then it is stopped
     max_rows: int = 10_000  # rows (or triples) a public SPARQL result may hold; more is `truncated`
-    page_rows: int = 500  # rows a saved-query page shows
+    max_bytes: int = 16 << 20  # bytes a public SPARQL answer may hold; more is `truncated`
+    max_query: int = 256 << 10  # characters of query text; more is refused (413)
     query_workers: int = 2  # worker processes for the public endpoint
+    query_queue: int = 4  # public queries admitted to wait for a worker; more get 503 at once
+    query_memory_mb: int = 384  # memory a public query may use beyond its worker's baseline
+    query_per_client: int = 0  # public queries admitted at once from one address (0: no limit)
+    query_nice: int = 10  # public query workers yield the CPU to pages
+    page_rows: int = 500  # rows a saved-query page shows
+    page_workers: int = 2  # worker processes for saved queries and pages
+    page_queue: int = 64
+    page_timeout: float = 10.0
+    page_memory_mb: int = 256
     service_allowlist: frozenset[str] = field(default_factory=frozenset)  # SERVICE endpoints allowed
+    public_url: str = ""  # the site's public address (scheme://host[:port]); relative IRIs in queries
+    #                      resolve against it; empty: the address `eqgraph serve` listens on
+
+    @property
+    def endpoint_url(self) -> str:
+        """The SPARQL endpoint's address: the base of relative IRIs in queries, and what its page shows."""
+        return (self.public_url or "http://127.0.0.1:5000") + "/sparql"
 
     @classmethod
     def from_env(cls, **overrides) -> "WebSettings":
         import os
 
-        values = {
-            "query_timeout": float(os.environ.get("EQGRAPH_QUERY_TIMEOUT", cls.query_timeout)),
-            "max_rows": int(os.environ.get("EQGRAPH_MAX_ROWS", cls.max_rows)),
-            "query_workers": int(os.environ.get("EQGRAPH_QUERY_WORKERS", cls.query_workers)),
-            "service_allowlist": frozenset(filter(None, os.environ.get("EQGRAPH_SERVICE_ALLOWLIST", "").split())),
-        }
+        values: dict = {}
+        for name, kind in cls.__annotations__.items():
+            raw = os.environ.get(f"EQGRAPH_{name.upper()}")
+            if raw is None:
+                continue
+            if name == "service_allowlist":
+                values[name] = frozenset(raw.split())
+            elif name == "public_url":
+                values[name] = raw.strip().rstrip("/")
+            else:
+                values[name] = _number(name, raw, float if kind == "float" else int)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    def pool_limits(self, pool: str):
+        """The `PoolLimits` of the `sparql` or `pages` pool."""
+        from ..workers import PoolLimits
+
+        if pool == "sparql":
+            return PoolLimits(self.query_workers, self.query_queue, self.query_timeout, self.query_memory_mb,
+                              self.query_per_client, self.query_nice)
+        return PoolLimits(self.page_workers, self.page_queue, self.page_timeout, self.page_memory_mb, 0, 0)
+
+
+def _number(name: str, raw: str, kind):
+    from ..errors import EqgraphError
+
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise EqgraphError(f"EQGRAPH_{name.upper()}={raw!r} is not a number") from None
+    if value < 0:
+        raise EqgraphError(f"EQGRAPH_{name.upper()}={raw!r} cannot be negative")
+    return value
 
 
 def create_app(settings: Settings | None = None, web: WebSettings | None = None) -> Flask:

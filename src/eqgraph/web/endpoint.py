@@ -3,7 +3,9 @@
 GET and POST (URL-encoded form, or a direct `application/sparql-query` body), the protocol's
 default-graph-uri / named-graph-uri, results as SPARQL JSON, XML, CSV or TSV and graphs as Turtle,
 JSON-LD, N-Triples or RDF/XML, chosen by `Accept` (or `format=`). Read-only: an update is refused with
-403. Every query runs in a worker process with a deadline and a row cap (eqgraph.sparql). Reads allow
+403. Every query is checked and run in a worker process of the release's `sparql` pool, with admission
+control, a deadline, a memory limit and row and byte caps (eqgraph.workers, eqgraph.sparql); this
+module only reads the protocol and refuses query texts over the size limit (413). Reads allow
 CORS, so editors on other sites (YASGUI and the like) can use the endpoint. A browser asking for HTML
 gets the editor page, with the results as a table.
 """
@@ -22,10 +24,10 @@ from ..sparql import (
     SOLUTION_TYPES,
     EndpointError,
     Request,
-    check_query,
 )
+from ..workers import QueryFailed
 from .errors import error_response
-from .render import local_path, state
+from .render import safe_href, state
 
 bp = Blueprint("endpoint", __name__)
 
@@ -58,6 +60,10 @@ CONSTRUCT { ?action ?p ?o } WHERE { ?action eqg:ref "2.6" ; ?p ?o }"""),
 
 class BadRequest(EndpointError):
     status = 400
+
+
+class QueryTooLarge(EndpointError):
+    status = 413
 
 
 def _choose(accept_override: str | None) -> tuple[str, str, bool]:
@@ -135,11 +141,11 @@ def sparql():
         return Response(status=204, headers=CORS)
     try:
         response = _answer()
-    except EndpointError as error:
-        response = error_response(getattr(error, "status", 400), str(error))
+    except QueryFailed as error:
+        response = error_response(error.status, str(error))
         response = response if isinstance(response, Response) else Response(*response)
-        if getattr(error, "status", 400) == 503:
-            response.headers["Retry-After"] = "5"
+        if error.status == 503:
+            response.headers["Retry-After"] = str(max(1, round(state().web.query_timeout)))
     for key, value in CORS.items():
         response.headers.setdefault(key, value)
     return response
@@ -150,23 +156,28 @@ def _answer() -> Response:
     solutions, graphs, html = _choose(params.get("format", [None])[0])
     if query is None:
         if html:
-            return Response(render_template("sparql.html", title="SPARQL endpoint", examples=EXAMPLES,
-                                            query=EXAMPLES[0][1], result=None, error=None,
-                                            timeout=state().web.query_timeout, max_rows=state().web.max_rows))
+            return _page(EXAMPLES[0][1], None, None)
         raise BadRequest("missing query: pass query=... (GET or form POST) or POST application/sparql-query")
     web = state().web
-    check_query(query, web.service_allowlist)
+    if len(query) > web.max_query:
+        raise QueryTooLarge(f"the query is {len(query):,} characters long; this endpoint accepts at most "
+                            f"{web.max_query:,}")
     job = Request(query, solutions if not html else "application/sparql-results+json", graphs,
                   tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
-                  web.max_rows, request.base_url)
+                  web.max_rows, web.endpoint_url, web.max_bytes,
+                  web.service_allowlist)
     if html:
         return _html(query, job)
-    answer = state().executor.run(job)
+    answer = _run(job)
     response = Response(answer.body, content_type=_with_charset(answer.content_type))
     response.headers["Vary"] = "Accept"
     if answer.truncated:
         response.headers["X-Eqgraph-Truncated"] = "true"
     return response
+
+
+def _run(job: Request):
+    return state().release.sparql.run(job, client=request.remote_addr or "", describe=job.query)
 
 
 def _with_charset(media: str) -> str:
@@ -177,10 +188,10 @@ def _html(query: str, job: Request) -> Response:
     import json
     import time
 
-    error, result = None, None
+    error, result, status = None, None, 200
     started = time.perf_counter()
     try:
-        answer = state().executor.run(job)
+        answer = _run(job)
         elapsed = round((time.perf_counter() - started) * 1000, 1)
         if answer.kind == "graph":
             result = {"kind": "graph", "text": answer.body.decode("utf-8"), "ms": elapsed, "truncated": answer.truncated}
@@ -193,17 +204,22 @@ def _html(query: str, job: Request) -> Response:
                 rows = [[_cell(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
                 result = {"kind": "solutions", "variables": variables, "rows": rows, "count": len(rows),
                           "ms": elapsed, "truncated": answer.truncated}
-    except EndpointError as exc:
-        error = str(exc)
-    status = 200 if error is None else 400
+    except QueryFailed as exc:
+        error, status = str(exc), exc.status
+    return _page(query, result, error, status)
+
+
+def _page(query: str, result: dict | None, error: str | None, status: int = 200) -> Response:
+    web = state().web
+    # The endpoint's address as configured, never as the request's Host header claims it.
     return Response(render_template("sparql.html", title="SPARQL endpoint", examples=EXAMPLES, query=query,
-                                    result=result, error=error, timeout=state().web.query_timeout,
-                                    max_rows=state().web.max_rows), status=status)
+                                    result=result, error=error, timeout=web.query_timeout, max_rows=web.max_rows,
+                                    endpoint_url=web.endpoint_url), status=status)
 
 
 def _cell(binding: dict | None) -> dict:
     if binding is None:
         return {"text": ""}
     if binding["type"] == "uri":
-        return {"text": binding["value"], "href": local_path(binding["value"]) or binding["value"]}
+        return {"text": binding["value"], "href": safe_href(binding["value"])}
     return {"text": binding["value"]}

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, request
 
 from ..catalogue import bind_values, internal_query
 from ..namespaces import EQG
-from .render import local_path, render, state
+from .render import render, safe_href, state
 
 bp = Blueprint("entities", __name__)
 
@@ -84,7 +84,7 @@ def _entity_json(rest: str):
 
 def _value(term, label) -> dict:
     if isinstance(term, ox.NamedNode):
-        return {"iri": term.value, "href": local_path(term.value) or term.value,
+        return {"iri": term.value, "href": safe_href(term.value),
                 "text": label.value if label is not None else _short(term.value)}
     if isinstance(term, ox.BlankNode):
         return {"text": "(details)"}

@@ -56,4 +56,18 @@ def register(app) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        _relative_location(response)
         return response
+
+
+def _relative_location(response) -> None:
+    """A redirect to this site says where by path alone: the host in an absolute Location would be
+    whatever the request's Host header claimed."""
+    from urllib.parse import urlsplit
+
+    from flask import request
+
+    location = response.headers.get("Location")
+    if location and location.startswith(request.host_url):
+        parts = urlsplit(location)
+        response.headers["Location"] = parts.path + (f"?{parts.query}" if parts.query else "")

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, request, url_for
 
 from ..catalogue import ParameterError, UnknownQuery, internal_query
 from ..results import write_result
-from .render import local_path, render, state
+from .render import local_path, render, safe_href, state
 
 bp = Blueprint("pages", __name__)
 
@@ -94,7 +94,7 @@ def query_page(name: str, fmt: str | None = None):
         out = io.StringIO()
         write_result(result, fmt, out)
         mimetype = "text/csv" if fmt == "csv" else "text/tab-separated-values"
-        return Response(out.getvalue(), mimetype=f"{mimetype}; charset=utf-8",
+        return Response(out.getvalue(), content_type=f"{mimetype}; charset=utf-8",
                         headers=_download_headers(name, fmt, result))
     if fmt in ("csv", "tsv", "ttl") and result is None:
         abort(400, error or f"parameters needed: {', '.join(missing)}")
@@ -107,7 +107,7 @@ def query_page(name: str, fmt: str | None = None):
     data = {
         "title": query.title, "name": name, "description": query.description, "tags": list(query.tags),
         "fields": fields, "missing": missing, "error": error, "sparql": query.sparql,
-        "share": request.url,
+        "share": request.full_path.rstrip("?"),
         "result": {**_result_data(result), "interpreted": result.interpreted, "typed": values} if result else None,
         "downloads": {f: url_for("pages.query_page", name=name, fmt=f, **values)
                       for f in (("ttl", "json") if query.form in ("CONSTRUCT", "DESCRIBE") else ("csv", "json"))}
@@ -145,7 +145,7 @@ def _result_data(result) -> dict:
             elif type(term).__name__ == "NamedNode":
                 href = local_path(term.value)
                 text = _link_text(row, var, iri_columns) or (href[len("/id/"):] if href else term.value)
-                cells.append({"text": text, "iri": term.value, "href": href or term.value})
+                cells.append({"text": text, "iri": term.value, "href": safe_href(term.value)})
             else:
                 cells.append({"text": term.value})
         rows.append(cells)
@@ -170,3 +170,21 @@ def about():
                                  "base": state().settings.base})
 
 
+
+
+@bp.route("/health")
+def health():
+    """For operators and monitors: 200 with the graph served and the query pools' counters (admitted,
+    answered, busy, timeout, memory, crash, refused), or 503 when no graph can be served."""
+    from flask import jsonify
+
+    from ..errors import StoreError
+
+    try:
+        body, status = {"ok": True, **state().health()}, 200
+    except StoreError as exc:
+        body, status = {"ok": False, "error": str(exc)}, 503
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -31,3 +31,15 @@ def local_path(iri: str) -> str | None:
     if iri.startswith(base):
         return "/id/" + iri[len(base):]
     return None
+
+
+SAFE_SCHEMES = ("http://", "https://")
+
+
+def safe_href(iri: str) -> str | None:
+    """Where a link to an IRI may point: this site's page for the graph's own IRIs, the IRI itself when
+    it is http(s), and nowhere (None: shown as text) for any other scheme (javascript:, data:, file:)."""
+    own = local_path(iri)
+    if own:
+        return own
+    return iri if iri.lower().startswith(SAFE_SCHEMES) else None

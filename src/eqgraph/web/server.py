@@ -16,7 +16,7 @@ ASGI layer between Hypercorn and the WSGI app, adds what Hypercorn leaves open:
   cannot hold an app thread.
 
 The WSGI app runs on a thread pool of `threads` threads; the SPARQL endpoint's own admission control
-(see `eqgraph.sparql`) keeps ad-hoc queries to a few of them, so pages always have threads left.
+(see `eqgraph.workers`) keeps ad-hoc queries to a few of them, so pages always have threads left.
 """
 
 from __future__ import annotations
@@ -192,6 +192,9 @@ def serve(wsgi_app, settings: ServerSettings) -> None:
     _raise_open_files_limit()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("hypercorn.error").setLevel(logging.ERROR)
+    state = getattr(wsgi_app, "config", {}).get("EQGRAPH")
+    if state is not None:
+        _prepare(state, settings)
 
     async def main():
         loop = asyncio.get_running_loop()
@@ -202,3 +205,22 @@ def serve(wsgi_app, settings: ServerSettings) -> None:
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
+    finally:
+        if state is not None:
+            state.close()
+
+
+def _prepare(state, settings: ServerSettings) -> None:
+    """The address the site is served at, unless configured (EQGRAPH_PUBLIC_URL), and the query
+    workers started before the first request rather than by it."""
+    from dataclasses import replace
+
+    from ..errors import StoreError
+
+    if not state.web.public_url:
+        host = f"[{settings.host}]" if ":" in settings.host else settings.host
+        state.web = replace(state.web, public_url=f"http://{host}:{settings.port}")
+    try:
+        state.release
+    except StoreError as exc:
+        log.warning("%s", exc)

@@ -1,7 +1,10 @@
-"""What the web app holds while it runs: the current release, its store, catalogue and query workers.
+"""What the web app holds while it runs: the current release, its catalogue and its two query pools.
 
-The store and everything derived from it are opened lazily and reopened when a new build becomes
-current, so `eqgraph build` while the server runs swaps the graph without a restart.
+The web process never opens the store itself: every query runs in a worker process (eqgraph.workers),
+the public endpoint's in the `sparql` pool, the pages' and saved queries' in the `pages` pool, each with
+its own capacity, deadline and memory limit. The release and its pools are opened lazily and replaced
+when a new build becomes current, so `eqgraph build` while the server runs swaps the graph without a
+restart.
 """
 
 from __future__ import annotations
@@ -14,16 +17,25 @@ from pathlib import Path
 from ..catalogue import Catalogue, load_catalogue
 from ..config import Settings
 from ..namespaces import PREFIXES
-from ..store import OxigraphStore, current_release
+from ..pooled_store import PooledStore, run_job
+from ..sparql import execute
+from ..store import current_release
+from ..workers import Pool
 
 
 class Release:
-    def __init__(self, path: Path, settings: Settings):
+    def __init__(self, path: Path, settings: Settings, web):
         self.path = path
         self.settings = settings
-        self.store = OxigraphStore.open(path / "store")
-        self.catalogue = Catalogue(self.store, load_catalogue())
         self.info = json.loads((path / "build.json").read_text(encoding="utf-8"))
+        self.pages = Pool("pages", path / "store", run_job, web.pool_limits("pages"))
+        self.sparql = Pool("sparql", path / "store", execute, web.pool_limits("sparql"))
+        self.store = PooledStore(self.pages, path / "store")
+        self.catalogue = Catalogue(self.store, load_catalogue())
+
+    def close(self) -> None:
+        self.pages.close()
+        self.sparql.close()
 
     @cached_property
     def report(self) -> dict[str, list[dict]]:
@@ -55,32 +67,26 @@ class AppState:
         self.prefixes = PREFIXES
         self._lock = threading.Lock()
         self._release: Release | None = None
-        self._executor = None
 
     @property
     def release(self) -> Release:
         path = current_release(self.settings.home)
         with self._lock:
             if self._release is None or self._release.path != path:
-                old_executor, self._executor = self._executor, None
-                self._release = Release(path, self.settings)
-                if old_executor is not None:
-                    old_executor.close()
+                old, self._release = self._release, Release(path, self.settings, self.web)
+                if old is not None:
+                    # Requests still running on the old release finish first: its workers stop after.
+                    threading.Timer(self.web.page_timeout + 1, old.close).start()
             return self._release
 
-    @property
-    def executor(self):
-        from ..sparql import Executor
-
+    def health(self) -> dict:
+        """What an operator checks: the graph served and how the query pools are doing."""
         release = self.release
-        with self._lock:
-            if self._executor is None:
-                self._executor = Executor(release.path / "store", workers=self.web.query_workers,
-                                          timeout=self.web.query_timeout)
-            return self._executor
+        return {"release": release.path.name, "built": release.info.get("built"),
+                "pools": {"sparql": release.sparql.status(), "pages": release.pages.status()}}
 
     def close(self) -> None:
         with self._lock:
-            if self._executor is not None:
-                self._executor.close()
-                self._executor = None
+            if self._release is not None:
+                self._release.close()
+                self._release = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, send_from_directory, url_for
 
-from .render import local_path, render, state
+from .render import render, safe_href, state
 
 bp = Blueprint("views", __name__)
 
@@ -36,7 +36,7 @@ def graph(name: str):
         abort(404, f"no graph view named {name!r}")
     nodes = sorted(data["nodes"], key=lambda n: -n["betweenness"])
     for node in nodes:
-        node["href"] = local_path(node["id"]) or node["id"]
+        node["href"] = safe_href(node["id"])
     return render("graph.html", {"title": data["title"], "name": name, "description": data["description"],
                                  "nodes": nodes, "edges": data["edges"], "query": data["query"],
                                  "downloads": {f: url_for("views.download", name=name, fmt=f) for f in DOWNLOADS},
@@ -49,7 +49,7 @@ def download(name: str, fmt: str):
         abort(404, f"no download {name}.{fmt}; formats: {', '.join(DOWNLOADS)}")
     if fmt == "json":  # with a link to each node's page on this site
         data = dict(state().release.graphs[name])
-        data["nodes"] = [{**n, "href": local_path(n["id"]) or n["id"]} for n in data["nodes"]]
+        data["nodes"] = [{**n, "href": safe_href(n["id"])} for n in data["nodes"]]
         return jsonify(data)
     folder = state().release.path / "graphs"
     return send_from_directory(folder, f"{name}.{fmt}", mimetype=DOWNLOADS[fmt], as_attachment=fmt != "json",

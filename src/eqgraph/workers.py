@@ -1,0 +1,277 @@
+"""Query worker pools: every query the web app runs is bounded in time, memory and admission.
+
+A Python thread cannot be stopped and pyoxigraph has no cancellation, so a query that must be bounded runs
+in a worker process that can be killed. A `Pool` owns a few such workers over one store directory:
+
+* **admission**: at most `workers + queue` requests are admitted at once; one more gets `Busy` at once
+  (the web answers 503 with `Retry-After`), never a silent wait; optionally `per_client` per address;
+* **one deadline per request**, from admission: time spent waiting for a worker counts, so an answer
+  (or a timeout) always comes within `timeout` plus the time to kill a process;
+* **memory**: each worker limits its own writable memory (`RLIMIT_DATA`) to what it holds after opening
+  the store plus `memory_mb`; a query that needs more dies in its worker, and the caller is told so;
+* **replacement**: a killed or dead worker is replaced in the background, so the caller's answer is
+  not delayed by a process start;
+* **a log line** for every refused or stopped query (what, why, how long), and counters for `/health`.
+
+The web app keeps two pools with separate capacity: `sparql` for the public endpoint's ad-hoc queries
+(niced, so they yield the CPU to pages) and `pages` for saved queries and page lookups, so pages never
+wait behind a flood of runaway SPARQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import EqgraphError
+
+log = logging.getLogger("eqgraph.queries")
+
+
+class QueryFailed(EqgraphError):
+    """A query could not be answered; `status` is the HTTP status the web app answers with."""
+
+    status = 400
+
+
+class Busy(QueryFailed):
+    status = 503
+
+
+class QueryTimeout(QueryFailed):
+    status = 503
+
+
+class OutOfMemory(QueryFailed):
+    status = 503
+
+
+class WorkerCrashed(QueryFailed):
+    status = 500
+
+
+@dataclass(frozen=True)
+class PoolLimits:
+    workers: int = 2
+    queue: int = 4  # admitted requests waiting for a worker, beyond those running
+    timeout: float = 5.0  # seconds from admission to answer
+    memory_mb: int = 512  # writable memory a worker may add to what it holds after opening the store
+    per_client: int = 0  # admitted requests per client address (0: no limit)
+    nice: int = 0  # scheduling priority offset of the workers (higher yields the CPU to others)
+
+
+# --- inside a worker ---------------------------------------------------------------------------------
+
+def _vm_data() -> int:
+    """Bytes of writable private memory this process holds (what RLIMIT_DATA counts)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _limit_memory(extra_mb: int) -> None:
+    import resource
+
+    try:
+        limit = _vm_data() + extra_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (OSError, ValueError):
+        pass
+
+
+def _worker_main(store_path: str, connection, task, memory_mb: int, nice: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops the workers
+    import pyoxigraph as ox
+
+    if nice:
+        os.nice(nice)
+    store = ox.Store.read_only(store_path)
+    store.query("ASK { ?s ?p ?o }")  # warm the store before the memory baseline is taken
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "stop":
+            return
+        job = message[1]
+        try:
+            connection.send(("ok", task(store, job)))
+        except SyntaxError as exc:
+            connection.send(("syntax", str(exc)))
+        except QueryFailed as exc:
+            connection.send(("refused", (type(exc).__name__, exc.status, str(exc))))
+        except MemoryError:
+            connection.send(("memory", ""))
+        except Exception as exc:  # noqa: BLE001 - reported as a query error, never a trace
+            # The engine's message is not passed on: it may quote what a remote server returned.
+            connection.send(("error", type(exc).__name__))
+
+
+# --- the pool --------------------------------------------------------------------------------------
+
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    connection: object
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.join(timeout=5)
+        finally:
+            self.connection.close()
+
+
+@dataclass
+class Pool:
+    """Worker processes over one store directory running `task(store, job)` for each job."""
+
+    name: str
+    store_path: Path
+    task: object  # a module-level function (it is sent to a spawned process)
+    limits: PoolLimits = field(default_factory=PoolLimits)
+
+    def __post_init__(self):
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._all: list[_Worker] = []
+        self._admitted = 0
+        self._clients: Counter[str] = Counter()
+        self._closed = False
+        self.stats: Counter[str] = Counter()
+        for _ in range(self.limits.workers):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main, daemon=True, name=f"eqgraph-{self.name}",
+            args=(str(self.store_path), child, self.task, self.limits.memory_mb, self.limits.nice))
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker and start its successor off the caller's thread."""
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+
+        def work():
+            worker.kill()
+            if not self._closed:
+                self._idle.put(self._spawn())
+        threading.Thread(target=work, daemon=True, name=f"eqgraph-{self.name}-respawn").start()
+
+    def status(self) -> dict:
+        with self._lock:
+            return {"workers": self.limits.workers, "admitted": self._admitted,
+                    "capacity": self.limits.workers + self.limits.queue, "idle": self._idle.qsize(),
+                    "timeout_s": self.limits.timeout, **dict(self.stats)}
+
+    def run(self, job, client: str = "", describe: str = ""):
+        """Run one job; raises `Busy`, `QueryTimeout`, `OutOfMemory`, `WorkerCrashed` or `QueryFailed`."""
+        started = time.monotonic()
+        limits = self.limits
+        with self._lock:
+            full = self._admitted >= limits.workers + limits.queue
+            client_full = bool(limits.per_client and client and self._clients[client] >= limits.per_client)
+            if not (full or client_full):
+                self._admitted += 1
+                self._clients[client] += 1
+        if full or client_full:
+            self._note("busy", client, describe, started)
+            who = "this client has too many queries running" if client_full else "every query worker is busy"
+            raise Busy(f"{who}; try again shortly")
+        try:
+            return self._run_admitted(job, client, describe, started, started + limits.timeout)
+        finally:
+            with self._lock:
+                self._admitted -= 1
+                self._clients[client] -= 1
+                if self._clients[client] <= 0:
+                    del self._clients[client]
+
+    def _run_admitted(self, job, client, describe, started, deadline):
+        timeout = self.limits.timeout
+        try:
+            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            self._note("timeout", client, describe, started, "no worker became free")
+            raise QueryTimeout(f"the query could not start within {timeout:g} s (the server is busy) "
+                               "and was abandoned") from None
+        try:
+            worker.connection.send(("job", job))
+            if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(worker)
+                self._note("timeout", client, describe, started, "killed")
+                raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
+            outcome, payload = worker.connection.recv()
+        except (EOFError, OSError):
+            worker.process.join(timeout=1)
+            code = worker.process.exitcode
+            self._replace(worker)
+            if code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL):
+                self._note("memory", client, describe, started, f"worker exit {code}")
+                raise OutOfMemory(f"the query needed more than the {self.limits.memory_mb} MB of memory a query "
+                                  "may use and was stopped") from None
+            self._note("crash", client, describe, started, f"worker exit {code}")
+            raise WorkerCrashed("the query worker stopped unexpectedly; the query was abandoned") from None
+        except QueryFailed:
+            raise
+        except BaseException:
+            self._replace(worker)
+            raise
+        self._idle.put(worker)
+        if outcome == "ok":
+            self.stats["answered"] += 1
+            return payload
+        if outcome == "memory":
+            self._note("memory", client, describe, started, "MemoryError")
+            raise OutOfMemory(f"the query needed more than the {self.limits.memory_mb} MB of memory a query may "
+                              "use and was stopped")
+        if outcome == "syntax":
+            self.stats["malformed"] += 1
+            raise QueryFailed(f"malformed query: {payload}")
+        if outcome == "refused":
+            kind, status, message = payload
+            self._note("refused", client, describe, started, kind)
+            error = QueryFailed(message)
+            error.status = status
+            raise error
+        self._note("error", client, describe, started, payload)
+        raise QueryFailed(f"the query could not be evaluated ({payload})")
+
+    def _note(self, what: str, client: str, describe: str, started: float, detail: str = "") -> None:
+        self.stats[what] += 1
+        log.warning("%s query %s: client=%s after=%.0fms %s query=%r", self.name, what, client or "-",
+                    (time.monotonic() - started) * 1000, detail, describe[:200])
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self._all = list(self._all), []
+        for worker in workers:
+            try:
+                worker.connection.send(("stop",))
+            except (OSError, BrokenPipeError):
+                pass
+            worker.process.join(timeout=2)
+            if worker.process.is_alive():
+                worker.kill()
