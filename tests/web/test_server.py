@@ -1,0 +1,141 @@
+"""The HTTP server under slow, idle and oversized clients: `eqgraph serve` with small limits, on loopback.
+
+Waits are on conditions (the server closing a socket, an answer arriving); the only time limits are
+generous ones that turn a hang into a failure naming what never happened.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import free_port
+
+HANG = 60.0  # seconds after which a condition that never came true fails the test
+
+
+@pytest.fixture(scope="module")
+def strict_server(built):
+    """A server whose limits are small enough to reach quickly: 1 s for a head or a body, 2 KB bodies."""
+    settings, _ = built
+    port = free_port()
+    env = {**os.environ, "EQGRAPH_HEADER_TIMEOUT": "1", "EQGRAPH_BODY_TIMEOUT": "1", "EQGRAPH_MAX_BODY": "2048",
+           "EQGRAPH_QUERY_WORKERS": "1", "EQGRAPH_PAGE_WORKERS": "1"}
+    exe = Path(sys.executable).with_name("eqgraph")
+    process = subprocess.Popen([str(exe), "serve", "--port", str(port), "--out", str(settings.home)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    end = time.monotonic() + HANG
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > end:
+                process.kill()
+                raise RuntimeError(process.stdout.read().decode())
+            time.sleep(0.1)
+    yield port
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def connect(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=HANG)
+    return sock
+
+
+def closed_by_server(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (a hang fails after HANG s)."""
+    chunks = []
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def get(port: int, path: str) -> int:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=HANG) as response:
+        return response.status
+
+
+def test_a_silent_connection_is_closed(strict_server):
+    with connect(strict_server) as sock:
+        assert closed_by_server(sock) == b""
+
+
+def test_a_client_trickling_its_headers_is_cut_off(strict_server):
+    """A header line every 0.2 s keeps a restart-on-every-byte idle timer alive for ever; the server's
+    timer runs from the connection's start to a complete head, so the connection is closed."""
+    with connect(strict_server) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        sock.settimeout(0.2)
+        lines = 0
+        while lines < HANG / 0.2:
+            try:
+                sock.sendall(b"X-Slow: 1\r\n")
+                if sock.recv(65536) == b"":
+                    break
+            except socket.timeout:
+                lines += 1
+            except (BrokenPipeError, ConnectionResetError):
+                break
+        else:
+            pytest.fail("the server kept a trickling connection open")
+
+
+def test_idle_connections_do_not_keep_others_out(strict_server):
+    idle = [connect(strict_server) for _ in range(300)]
+    try:
+        assert get(strict_server, "/health") == 200
+        assert get(strict_server, "/sparql?query=ASK%7B%7D") == 200
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(strict_server):
+    with connect(strict_server) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: 10485760\r\n\r\n" + b"x" * 1024)
+        answer = closed_by_server(sock)
+    assert answer.startswith(b"HTTP/1.1 413") and b"2048 bytes" in answer
+
+
+def test_a_chunked_body_over_the_limit_is_refused(strict_server):
+    with connect(strict_server) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n")
+        try:
+            for _ in range(8):
+                sock.sendall(b"400\r\n" + b"x" * 1024 + b"\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = closed_by_server(sock)
+    assert answer.startswith(b"HTTP/1.1 413")
+
+
+def test_a_body_that_never_finishes_is_408(strict_server):
+    with connect(strict_server) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: 100\r\n\r\nASK")
+        answer = closed_by_server(sock)
+    assert answer.startswith(b"HTTP/1.1 408")
+
+
+def test_the_server_answers_normally_afterwards(strict_server):
+    assert get(strict_server, "/") == 200
