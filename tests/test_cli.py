@@ -209,3 +209,186 @@ def test_a_built_in_document_cut_at_a_row_boundary_is_blamed_not_the_corrections
     code, _, err = run(capsys, "build", str(cut), "--out", str(tmp_path / "home"))
     assert code == 2
     assert err.startswith("eqgraph: error: 000_40e3021ba5099370.txt") and "truncated" in err
+
+
+# --- no traceback, ever: every refusal is one line naming the file (and line) ----------------------------
+
+def one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("eqgraph: error: "), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_the_built_in_documents_build_with_no_damage_warning(capsys, tmp_path):
+    code, _, err = run(capsys, "build", "--out", str(tmp_path), "--strict")
+    assert code == 0 and "eqgraph: warning" not in err and "damage" not in err
+
+
+@pytest.mark.parametrize("header", ["Equality Objective<b> 5:", "Equality Objective&#32;5:",
+                                    "Equality Objective 5\x01:", "Equality <b>Objective</b> 5:"])
+def test_markup_inside_an_objective_header_builds(capsys, tmp_path, header):
+    # These recursed without end (RecursionError) before.
+    path = tmp_path / "plan.txt"
+    path.write_bytes(resources.builtin_documents()[1].read_bytes().replace(b"Equality Objective 5:", header.encode()))
+    code, out, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"), "--quiet")
+    assert code == 0 and "Traceback" not in err
+
+
+def test_odd_paths_are_named_for_what_they_are(capsys, tmp_path):
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "dangling").symlink_to("gone.txt")
+    for name, message in [("folder", "is a directory, not a document"),
+                          ("pipe", "is a named pipe (FIFO), not a document file"),
+                          ("loop", "symbolic link loop"),
+                          ("dangling", "no such file (a symbolic link to a missing file)"),
+                          ("missing.txt", "no such file")]:
+        code, _, err = run(capsys, "build", str(tmp_path / name), "--out", str(tmp_path / "home"))
+        assert code == 2
+        assert one_error_line(err).startswith(f"eqgraph: error: {tmp_path / name}: {message}"), err
+        assert not (tmp_path / "home").exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_in_one_printable_line(capsys, tmp_path):
+    path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/plan\xff.txt"))
+    path.write_bytes(resources.builtin_documents()[1].read_bytes())
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"))
+    assert code == 2
+    line = one_error_line(err)
+    assert "plan\\xff.txt: the file name is not UTF-8 (byte 0xff)" in line
+    line.encode("utf-8")  # printable on any UTF-8 terminal
+
+
+def test_an_unreadable_document_is_refused_in_one_line(capsys, tmp_path, monkeypatch):
+    path = tmp_path / "plan.txt"
+    path.write_bytes(resources.builtin_documents()[1].read_bytes())
+    if os.geteuid() == 0:  # root reads through chmod 000: make the read fail as it would for a user
+        original = Path.read_bytes
+
+        def read_bytes(self):
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return original(self)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    else:
+        path.chmod(0)
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"))
+    assert code == 2
+    assert one_error_line(err) == f"eqgraph: error: {path}: cannot read the file: permission denied"
+
+
+@pytest.mark.parametrize("manifest, message", [
+    (b"- plan.txt\n", "plans.yaml:1: expected a mapping with a 'plans:' list, not a YAML list"),
+    (b"plans:\n  - {id: x, file: plan.txt, title: caf\xe9}\n", "plans.yaml:2: not UTF-8 text (byte 0xe9)"),
+])
+def test_a_bad_manifest_is_refused_in_one_line(capsys, tmp_path, manifest, message):
+    (tmp_path / "plan.txt").write_bytes(resources.builtin_documents()[1].read_bytes())
+    (tmp_path / "plans.yaml").write_bytes(manifest)
+    code, _, err = run(capsys, "build", str(tmp_path / "plan.txt"), "--out", str(tmp_path / "home"))
+    assert code == 2 and one_error_line(err).endswith(message)
+
+
+def test_an_unforeseen_exception_is_one_line_saying_it_is_a_bug(capsys, tmp_path, monkeypatch):
+    import eqgraph.pipeline
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(eqgraph.pipeline, "build", broken)
+    code, _, err = run(capsys, "build", "--out", str(tmp_path))
+    assert code == 2
+    line = one_error_line(err)
+    assert "internal error at eqgraph/" in line and "ZeroDivisionError: division by zero" in line
+    assert "this is a bug in eqgraph" in line and "nothing was written" in line
+    monkeypatch.setenv("EQGRAPH_TRACEBACK", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["build", "--out", str(tmp_path)])
+
+
+def test_a_usage_error_is_one_line(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["build", "--no-such-option"])
+    assert caught.value.code == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "unrecognized arguments: --no-such-option" in line
+
+
+# --- damage: warned, or refused with --strict ------------------------------------------------------------
+
+def _with_line_deleted(tmp_path, prefix: str) -> Path:
+    lines = resources.builtin_documents()[0].read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith(prefix))
+    path = tmp_path / "plan.txt"
+    path.write_text("\n".join(lines[:at] + lines[at + 1:]), encoding="utf-8")
+    return path
+
+
+def test_damage_is_warned_even_when_quiet_and_kept_with_the_build(capsys, tmp_path):
+    import json
+
+    path = _with_line_deleted(tmp_path, "1.2.11")
+    code, out, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"), "--quiet")
+    assert code == 0 and out == ""
+    lines = err.strip().splitlines()
+    assert lines[0] == (f"eqgraph: warning: {path}:37: action 1.2.11 is missing: the numbering goes from 1.2.10 "
+                        "(line 31) to 1.2.12; the line that opened it may be lost and its rows read into action 1.2.10")
+    assert lines[-1].startswith("eqgraph: 1 sign(s) of damage (warnings above)")
+    info = json.loads((current_release(tmp_path / "home") / "build.json").read_text(encoding="utf-8"))
+    assert info["damage"] == [{"document": "plan.txt", "line": 37, "problem": lines[0].split(":37: ", 1)[1]}]
+
+
+def test_strict_makes_damage_an_error_and_writes_nothing(capsys, tmp_path):
+    assert main(["build", "--out", str(tmp_path / "home"), "--quiet"]) == 0
+    before = current_release(tmp_path / "home")
+    capsys.readouterr()
+    path = _with_line_deleted(tmp_path, "1.2.11")
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"), "--strict")
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"eqgraph: warning: {path}:37: action 1.2.11 is missing")
+    assert lines[-1] == (f"eqgraph: error: 1 sign(s) of damage in {path} (warnings above); --strict makes damage "
+                         "an error; nothing was written")
+    assert not any("ingest:" in line for line in lines[1:-1])  # stopped before building anything
+    assert current_release(tmp_path / "home") == before
+    code, _, err = run(capsys, "validate", str(path), "--strict", "--quiet")
+    assert code == 2 and "--strict makes damage an error" in err
+
+
+def test_a_plan_cut_mid_row_fails_and_one_cut_inside_its_last_cell_warns(capsys, tmp_path):
+    source = resources.builtin_documents()[0].read_text(encoding="utf-8")
+    path = tmp_path / "plan.txt"
+    path.write_text(source[: source.index("Mini survey issued to the")], encoding="utf-8")
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"))
+    assert code == 2 and "the file ends inside this row (\"5.1.1" in one_error_line(err) and "truncated" in err
+    path.write_text(source[: source.index("Extensive events programme") + 40], encoding="utf-8")
+    code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"), "--quiet")
+    assert code == 0 and "the file ends inside a line, mid-sentence" in err and "action 4.1.4's Update" in err
+
+
+def test_a_copy_with_a_byte_order_mark_builds_the_same_87_actions(capsys, tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + resources.builtin_documents()[0].read_bytes())
+    code, out, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"), "--strict")
+    assert code == 0, err
+    assert "plan: 5 objectives, 29 priority areas, 87 actions" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["build", "--out", "{file}"], "cannot build into {file}: {file} is a file, not a folder"),
+    (["build", "--out", "{file}/home"], "cannot build into {file}/home: {file} is a file, not a folder"),
+    (["build", "--base", "not an iri", "--out", "{dir}"], "the base IRI 'not an iri' is not an absolute IRI"),
+    (["validate", "--base", "urn:x:"], "the base IRI 'urn:x:' is not an absolute IRI"),
+    (["query", "actions", "--limit", "-1", "--out", "{dir}"], "argument --limit: -1 is not a positive number"),
+])
+def test_settings_that_cannot_work_are_refused_before_any_work(capsys, tmp_path, args, message):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    fill = {"file": str(afile), "dir": str(tmp_path / "home")}
+    try:
+        code, _, err = run(capsys, *[a.format(**fill) for a in args])
+    except SystemExit as exit_:
+        code, err = exit_.code, capsys.readouterr().err
+    assert code == 2 and message.format(**fill) in one_error_line(err)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__, resources
 from .config import Settings
-from .errors import EqgraphError, ValidationFailed
+from .errors import DamageFound, EqgraphError, ValidationFailed, one_line, shown
 
 EXAMPLES = """\
 examples:
@@ -38,6 +38,11 @@ def _progress(quiet: bool):
         if not quiet:
             print(f"eqgraph: {message}", file=sys.stderr, flush=True)
     return say
+
+
+def _warn(found) -> None:
+    """Damage is printed as it is found, even with --quiet: it says what the graph will lack."""
+    print(f"eqgraph: warning: {one_line(str(found))}", file=sys.stderr, flush=True)
 
 
 def _settings(args) -> Settings:
@@ -66,7 +71,7 @@ def cmd_build(args) -> int:
     from .pipeline import build
 
     started = time.perf_counter()
-    result = build(_documents(args), _settings(args), _progress(args.quiet))
+    result = build(_documents(args), _settings(args), _progress(args.quiet), warn=_warn, strict=args.strict)
     if not args.quiet:
         _print_report(result.compiled.report)
         for plan in result.compiled.plans:
@@ -74,6 +79,9 @@ def cmd_build(args) -> int:
             print(f"{plan.id}: {len(plan.objectives)} objectives{areas}, {len(plan.actions)} actions "
                   f"({plan.document})")
         print(f"built {result.triples} triples into {result.release} in {time.perf_counter() - started:.2f}s")
+    if result.compiled.damage:
+        print(f"eqgraph: {len(result.compiled.damage)} sign(s) of damage (warnings above): the graph may lack "
+              "what they name; --strict refuses such documents", file=sys.stderr)
     return 0
 
 
@@ -81,7 +89,8 @@ def cmd_validate(args) -> int:
     from .pipeline import compile_graph
 
     try:
-        compiled = compile_graph(_documents(args), _settings(args), _progress(args.quiet))
+        compiled = compile_graph(_documents(args), _settings(args), _progress(args.quiet), warn=_warn,
+                                 strict=args.strict)
     except ValidationFailed as failed:
         _print_report(failed.report, None if args.all else 20)
         print(f"does not conform: {len(failed.report.violations)} violation(s)", file=sys.stderr)
@@ -218,8 +227,27 @@ def cmd_names(args) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors on one line like every other error (exit 2)."""
+
+    def error(self, message: str):
+        command = self.prog.removeprefix("eqgraph").strip()
+        self.exit(2, f"eqgraph: error: {command + ': ' if command else ''}{one_line(message)} "
+                     f"(see `{self.prog} --help`)\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(
+    main = _Parser(
         prog="eqgraph",
         description="Turn Merton's equality action plans into a validated RDF knowledge graph and query it.",
         epilog=EXAMPLES,
@@ -247,7 +275,10 @@ def parser() -> argparse.ArgumentParser:
     out_option(b)
     b.add_argument("--base", metavar="IRI", help="base IRI of the nodes (default: $EQGRAPH_BASE or "
                                                   "https://w3id.org/eqgraph/id/)")
-    b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors and damage warnings")
+    b.add_argument("--strict", action="store_true",
+                   help="refuse documents that show damage (cut short, lines lost, numbers skipped, checksum "
+                        "differs from the manifest): exit 2 and write nothing, instead of warning")
 
     v = command("validate", "check documents against the SHACL shapes without writing anything", cmd_validate,
                 "Read the documents and run the SHACL shapes over the graph they make, printing Violations\n"
@@ -257,6 +288,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--base", metavar="IRI", help="base IRI of the nodes")
     v.add_argument("--all", action="store_true", help="list every warning, not only the first 20")
     v.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    v.add_argument("--strict", action="store_true", help="damage in a document is an error (exit 2), not a warning")
 
     q = command("query", "run a saved SPARQL query from queries/ (or list them)", cmd_query,
                 "Run a saved query with its parameters bound safely as RDF terms. Text parameters match\n"
@@ -273,7 +305,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="a parameter value (repeatable)")
     q.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table",
                    help="output format (default: table)")
-    q.add_argument("--limit", type=int, default=1000, metavar="N",
+    q.add_argument("--limit", type=_positive, default=1000, metavar="N",
                    help="return at most N rows; more are reported as truncated (default 1000)")
     out_option(q)
 
@@ -319,6 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         cli.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
+    except DamageFound as damaged:
+        for found in damaged.damage:
+            _warn(found)
+        print(f"eqgraph: error: {damaged.summary}; nothing was written", file=sys.stderr)
+        return damaged.exit_code
     except ValidationFailed as failed:
         _print_report(failed.report)
         print(f"eqgraph: {failed}; nothing was written", file=sys.stderr)
@@ -332,6 +369,28 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("eqgraph: interrupted; the previous graph is unchanged", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
+        if os.environ.get("EQGRAPH_TRACEBACK"):
+            raise
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    """An exception no rule foresaw is a bug in eqgraph, not the user's input: say so on one line,
+    with where in eqgraph it happened, and exit 2 (a build stops before publishing, so the previous
+    graph stays current)."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f"{os.sep}eqgraph{os.sep}" in f.filename]
+    where = ""
+    if frames:
+        frame = frames[-1]
+        where = f" at eqgraph/{frame.filename.rsplit(os.sep + 'eqgraph' + os.sep, 1)[1]}:{frame.lineno}"
+    message = one_line(shown(str(exc)))[:300]
+    print(f"eqgraph: error: internal error{where} ({type(exc).__name__}{': ' + message if message else ''}); "
+          "this is a bug in eqgraph, please report it with the command you ran "
+          "(EQGRAPH_TRACEBACK=1 shows the traceback); nothing was written", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -7,10 +7,17 @@ EQGRAPH_HOME  directory holding built graphs (default ./var)
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import EqgraphError
+
 DEFAULT_BASE = "https://w3id.org/eqgraph/id/"
+# An absolute hierarchical IRI (scheme://..., no spaces, quotes, angle brackets or braces): every node
+# is minted under it and the vocabularies' relative IRIs are resolved against it, so a base that is not
+# one would only fail later, when the graph is written.
+_BASE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|\\^`\x00-\x1f\x7f]+")
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,9 @@ class Settings:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         base = values["base"]
+        if not _BASE.fullmatch(base):
+            raise EqgraphError(f"the base IRI {base[:100]!r} is not an absolute IRI such as "
+                               "https://example.org/id/ (scheme://, then no spaces, quotes, <>, {} or |)")
         if not base.endswith(("/", "#")):
             base += "/"
         return cls(base=base, home=Path(values["home"]))

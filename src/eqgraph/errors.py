@@ -3,7 +3,24 @@ messages and exit codes, so every stage stays usable as a library."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+
+def shown(path: str | Path | bytes) -> str:
+    """A file name as it can be printed on one line: bytes that are not UTF-8 (kept by the OS as
+    surrogate escapes, which no UTF-8 terminal can print) as `\\xff`, control characters escaped."""
+    text = os.fsdecode(path) if isinstance(path, bytes) else str(path)
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def one_line(text: str) -> str:
+    """A message on one line, whatever the text it quotes."""
+    return " ".join(str(text).split())
 
 
 class EqgraphError(Exception):
@@ -20,9 +37,9 @@ class InputError(EqgraphError):
     def __init__(self, path: str | Path, problem: str, line: int | None = None):
         self.path = str(path)
         self.line = line
-        self.problem = problem
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {problem}")
+        self.problem = one_line(problem)
+        where = f"{shown(path)}:{line}" if line else shown(path)
+        super().__init__(f"{where}: {self.problem}")
 
 
 class ValidationFailed(EqgraphError):
@@ -39,3 +56,21 @@ class StoreError(EqgraphError):
     """No graph has been built yet, or the store cannot be opened."""
 
     exit_code = 2
+
+
+class DamageFound(EqgraphError):
+    """`--strict`: a document shows damage (see eqgraph.ingest.damage); carries the evidence."""
+
+    exit_code = 2
+
+    def __init__(self, damage):
+        self.damage = list(damage)
+        first = self.damage[0]
+        more = f" (and {len(self.damage) - 1} more)" if len(self.damage) > 1 else ""
+        super().__init__(f"{first}{more}; strict mode makes damage an error")
+
+    @property
+    def summary(self) -> str:
+        documents = sorted({str(d).split(":", 1)[0] for d in self.damage})
+        return (f"{len(self.damage)} sign(s) of damage in {', '.join(documents)} (warnings above); "
+                "--strict makes damage an error")

@@ -3,6 +3,8 @@
 Each plan is built and validated on its own (with the vocabularies it links to), which keeps SHACL
 linear in the number of plans; the plans are then merged with the ontology and vocabularies and
 published as a new release. Nothing is written unless every document parses and no Violation is found.
+Evidence that a document is damaged (eqgraph.ingest.damage) is reported as it is found, kept in the
+release's build.json, and with `strict` stops the build before anything is built.
 """
 
 from __future__ import annotations
@@ -24,18 +26,19 @@ from .catalogue import Catalogue, catalogue_graph, load_catalogue
 from .graphs import write_views
 from .build import continuity_graph, load_ontology, load_vocabularies, new_concepts_graph, new_graph, plan_graph
 from .config import Settings
-from .errors import ValidationFailed
+from .errors import DamageFound, EqgraphError, ValidationFailed, shown
 from .extract import Extractor
-from .ingest import Corrections, ingest_documents
+from .ingest import Corrections, Damage, ingest_documents
 from .model import Plan
 from .namespaces import Iris
 from .store import OxigraphStore, publish_release
 from .validate import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
+Warn = Callable[[Damage], None]
 
 
-def _quiet(_: str) -> None:
+def _quiet(_) -> None:
     pass
 
 
@@ -45,6 +48,7 @@ class Compiled:
     parts: list[Graph]  # the context (ontology, vocabularies, catalogue) and one graph per plan
     report: Report
     timings: dict[str, float] = field(default_factory=dict)
+    damage: list[Damage] = field(default_factory=list)  # evidence that a document lacks something
 
     @cached_property
     def graph(self) -> Graph:
@@ -77,8 +81,10 @@ class _Clock:
         return self.timings[name]
 
 
-def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet) -> Compiled:
-    """Documents -> one validated graph in memory. Raises InputError or ValidationFailed.
+def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet, *,
+                  warn: Warn = _quiet, strict: bool = False) -> Compiled:
+    """Documents -> one validated graph in memory. Raises InputError or ValidationFailed, and with
+    `strict` DamageFound when a document shows damage; otherwise each piece of damage goes to `warn`.
 
     Python's cyclic garbage collector is paused meanwhile: building hundreds of thousands of rdflib
     terms otherwise triggers full collections over all of them again and again (a third of the time on
@@ -86,16 +92,21 @@ def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _compile(paths, settings, progress)
+        return _compile(paths, settings, progress, warn, strict)
     finally:
         if enabled:
             gc.enable()
 
 
-def _compile(paths: Sequence[Path], settings: Settings, progress: Progress) -> Compiled:
+def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn: Warn, strict: bool) -> Compiled:
     clock = _Clock()
     corrections = Corrections.load(resources.corrections_file())
-    plans = ingest_documents(paths, corrections)
+    damage: list[Damage] = []
+    plans = ingest_documents(paths, corrections, damage)
+    if damage and strict:
+        raise DamageFound(damage)
+    for found in damage:
+        warn(found)
     progress(f"ingest: {len(plans)} document(s), {sum(len(p.actions) for p in plans)} actions "
              f"({clock.lap('ingest'):.2f}s)")
 
@@ -133,15 +144,17 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress) -> C
     progress(f"build: {sum(len(p) for p in parts)} triples ({clock.timings.get('build', 0):.2f}s); "
              f"validate: {len(report.violations)} violation(s), {len(report.warnings)} warning(s), "
              f"{len(report.notes)} note(s) ({clock.timings.get('validate', 0):.2f}s)")
-    compiled = Compiled(plans, parts, report, clock.timings)
+    compiled = Compiled(plans, parts, report, clock.timings, damage)
     if not report.conforms:
         raise ValidationFailed(report)
     return compiled
 
 
-def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet) -> BuildResult:
+def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet, *,
+          warn: Warn = _quiet, strict: bool = False) -> BuildResult:
     """Compile, validate and publish a new release; the previous one stays current on any failure."""
-    compiled = compile_graph(paths, settings, progress)
+    _check_home(settings.home)
+    compiled = compile_graph(paths, settings, progress, warn=warn, strict=strict)
     started = time.perf_counter()
     ntriples = b"".join(part.serialize(format="nt", encoding="utf-8") for part in compiled.parts)
 
@@ -174,13 +187,28 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
                 "warnings": len(compiled.report.warnings),
                 "notes": len(compiled.report.notes),
             },
+            "damage": [found.as_dict() for found in compiled.damage],
         }
         (directory / "build.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
 
-    release = publish_release(settings.home, write)
+    try:
+        release = publish_release(settings.home, write)
+    except OSError as exc:  # full disk, read-only folder, a file where a folder belongs ...
+        where = f" ({shown(exc.filename)})" if exc.filename else ""
+        raise EqgraphError(f"cannot write the graph into {shown(settings.home)}: {exc.strerror or exc}{where}; "
+                           "the previous graph is unchanged") from None
     compiled.timings["store"] = time.perf_counter() - started
     progress(f"store: release {release.name} ({compiled.timings['store']:.2f}s)")
     return BuildResult(compiled, release, compiled.triple_count())
+
+
+def _check_home(home: Path) -> None:
+    """Before any work: the home must be (or become) a folder."""
+    for folder in (home, *home.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise EqgraphError(f"cannot build into {shown(home)}: {shown(folder)} is a file, not a folder")
+            return
 
 
 def unknown_names(paths: Sequence[Path], settings: Settings):

@@ -44,9 +44,9 @@ def corrections_file() -> Path:
 
 
 def builtin_documents() -> list[Path]:
-    """The built-in plans, in the order data/plans.yaml lists them."""
-    import yaml
+    """The built-in plans, in the order data/plans.yaml lists them (read as any manifest is, so a
+    damaged one is reported with its line rather than a traceback)."""
+    from .ingest.manifest import read_manifest
 
     manifest = data_dir() / "plans.yaml"
-    entries = yaml.safe_load(manifest.read_text(encoding="utf-8"))["plans"]
-    return [manifest.parent / e["file"] for e in entries]
+    return [path for path, _ in read_manifest(manifest)]

@@ -38,6 +38,13 @@ class Corrections:
         path = Path(path)
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise InputError(path, f"cannot read the file: {exc.strerror or exc}")
+        except UnicodeDecodeError as exc:
+            raise InputError(path, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x})",
+                             exc.object.count(b"\n", 0, exc.start) + 1)
+        except RecursionError:
+            raise InputError(path, "invalid YAML: nested too deeply")
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise InputError(path, f"invalid YAML: {getattr(exc, 'problem', exc)}",
@@ -58,8 +65,17 @@ class Corrections:
                 self._fail(index, f"missing '{key}'")
         if entry["kind"] not in KINDS:
             self._fail(index, f"unknown kind {entry['kind']!r} (known: {', '.join(KINDS)})")
+        moves = entry.get("moves", [])
+        if not isinstance(moves, list) or not all(isinstance(m, dict) for m in moves):
+            self._fail(index, "'moves' is a list of {from: FIELD, to: FIELD}")
+        for key in ("objective",):
+            if key in entry and not isinstance(entry[key], int):
+                self._fail(index, f"'{key}' must be a number")
+        for key in ("source", "text", "title"):
+            if key in entry and not isinstance(entry[key], str):
+                self._fail(index, f"'{key}' must be text")
         fields = [entry.get("field")] if "field" in entry else []
-        fields += [m.get(k) for m in entry.get("moves", []) for k in ("from", "to")]
+        fields += [m.get(k) for m in moves for k in ("from", "to")]
         for name in fields:
             if name not in ITEM_FIELDS + LINE_FIELDS:
                 self._fail(index, f"unknown field {name!r}")

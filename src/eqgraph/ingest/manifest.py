@@ -1,8 +1,13 @@
 """Which document is which plan.
 
 A directory of documents may hold a `plans.yaml` that names each file's plan id, title, period and
-source. A document without an entry gets a plan id made from its file name, so `eqgraph build any.txt`
-works on its own.
+source, and may record the document's sha256 (and its number of actions): a document that no longer
+matches it is reported as damaged (see `damage.py`). A document without an entry gets a plan id made
+from its file name, so `eqgraph build any.txt` works on its own. A `plans.yaml` that is there but is
+not a readable file (a directory, a FIFO, a symbolic link loop) is refused, never silently skipped.
+
+The manifest is input like the documents: whatever it holds (a list, another encoding, a number
+where a name belongs) is refused with its file, line and problem, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError
+from .table import read_document
 
 MANIFEST_NAME = "plans.yaml"
-_PLAN_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_PLAN_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_TEXT_KEYS = {"title": "title", "period": "period", "publisher": "publisher", "source": "source_url"}
 
 
 @dataclass(frozen=True)
@@ -26,41 +34,115 @@ class PlanEntry:
     period: str | None = None
     publisher: str | None = None
     source_url: str | None = None
+    sha256: str | None = None  # of the document as catalogued; a mismatch is reported as damage
+    actions: int | None = None  # how many actions the catalogued document holds, for that report
+    manifest: str | None = None  # where the entry is written, for messages: "plans.yaml"
+    line: int | None = None
+
+
+def _brief(value) -> str:
+    """A value as a message may quote it: short, on one line, and never a whole YAML structure (a
+    few aliases can make a list of millions of items)."""
+    if isinstance(value, (dict, list, set, tuple)):
+        return f"a YAML {'mapping' if isinstance(value, dict) else 'list'}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "plan"
 
 
-def _load(manifest: Path) -> dict[Path, PlanEntry]:
+def _text(manifest: Path) -> str:
+    data = read_document(manifest, "manifest")
     try:
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        raise InputError(manifest, f"not UTF-8 text (byte 0x{data[offset]:02x})",
+                         data.count(b"\n", 0, offset) + 1)
+
+
+def _entry_lines(text: str) -> list[int]:
+    """The line of each item of `plans:`, read from the YAML node tree (best effort: [] if unknown)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        for key, value in root.value:
+            if key.value == "plans" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    except Exception:  # noqa: BLE001 - line numbers only decorate messages; _load reports real problems
+        pass
+    return []
+
+
+def read_manifest(manifest: Path) -> list[tuple[Path, PlanEntry]]:
+    """Each entry of a manifest with the document path it names, in the order written."""
+    text = _text(manifest)
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise InputError(manifest, f"invalid YAML: {getattr(exc, 'problem', exc)}", line + 1 if line is not None else None)
-    entries: dict[Path, PlanEntry] = {}
-    for index, item in enumerate(data.get("plans") or [], start=1):
+        raise InputError(manifest, f"invalid YAML: {getattr(exc, 'problem', None) or exc}",
+                         line + 1 if line is not None else None)
+    except RecursionError:
+        raise InputError(manifest, "invalid YAML: nested too deeply")
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise InputError(manifest, f"expected a mapping with a 'plans:' list, not a YAML {type(data).__name__}", 1)
+    items = data.get("plans")
+    if items is None:
+        return []
+    lines = _entry_lines(text)
+    if not isinstance(items, list):
+        raise InputError(manifest, f"'plans' must be a list of entries, not a YAML {type(items).__name__}")
+    entries: list[tuple[Path, PlanEntry]] = []
+    for index, item in enumerate(items, start=1):
+        line = lines[index - 1] if index <= len(lines) else None
+
+        def fail(problem: str):
+            raise InputError(manifest, f"plans entry {index}: {problem}", line)
+
         if not isinstance(item, dict) or "file" not in item or "id" not in item:
-            raise InputError(manifest, f"plans entry {index} needs 'file' and 'id'")
-        if not _PLAN_ID.match(str(item["id"])):
-            raise InputError(manifest, f"plans entry {index}: plan id {item['id']!r} must be lower-case letters, "
-                                       "digits and hyphens")
-        entries[(manifest.parent / item["file"]).resolve()] = PlanEntry(
-            id=str(item["id"]),
-            title=item.get("title"),
-            period=item.get("period"),
-            publisher=item.get("publisher"),
-            source_url=item.get("source"),
-        )
+            fail("needs 'file' and 'id'")
+        if not isinstance(item["file"], str) or not item["file"].strip() or "\0" in item["file"]:
+            fail(f"'file' must be a file name, not {_brief(item['file'])}")
+        if not isinstance(item["id"], str) or not _PLAN_ID.fullmatch(item["id"]):
+            fail(f"plan id {_brief(item['id'])} must be lower-case letters, digits and hyphens (at most 100)")
+        values = {}
+        for key, name in _TEXT_KEYS.items():
+            value = item.get(key)
+            if isinstance(value, (dict, list, set, bytes)):
+                fail(f"'{key}' must be text, not {_brief(value)}")
+            values[name] = None if value is None else str(value)
+        sha256 = item.get("sha256")
+        if sha256 is not None and not (isinstance(sha256, str) and _SHA256.fullmatch(sha256)):
+            fail("'sha256' must be 64 lower-case hexadecimal digits")
+        actions = item.get("actions")
+        if actions is not None and (isinstance(actions, bool) or not isinstance(actions, int) or actions < 1):
+            fail(f"'actions' must be a whole number of actions, not {_brief(actions)}")
+        try:
+            path = (manifest.parent / item["file"]).resolve()
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python < 3.13)
+            fail(f"cannot resolve {_brief(item['file'])}: {exc}")
+        entries.append((path, PlanEntry(id=item["id"], sha256=sha256, actions=actions, manifest=manifest.name,
+                                        line=line, **values)))
     return entries
+
+
+def _load(manifest: Path) -> dict[Path, PlanEntry]:
+    return dict(read_manifest(manifest))
 
 
 def entry_for(document: Path) -> PlanEntry:
     """The manifest entry for a document (from `plans.yaml` beside it or one level up), or a default."""
-    resolved = document.resolve()
+    try:
+        resolved = document.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise InputError(document, f"cannot resolve the path: {exc}")
     for folder in (resolved.parent, resolved.parent.parent):
         manifest = folder / MANIFEST_NAME
-        if manifest.is_file():
+        if manifest.is_symlink() or manifest.exists():  # then it must be a readable file: say so if not
             entry = _load(manifest).get(resolved)
             if entry:
                 return entry

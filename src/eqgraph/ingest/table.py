@@ -8,8 +8,12 @@ header (a row with fewer is a truncated or malformed file).
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
+from dataclasses import field as _field
 from pathlib import Path
 
 from ..errors import InputError
@@ -66,6 +70,12 @@ class Table:
     layout: str
     title: str | None
     rows: list[Row]
+    # Evidence of damage seen on the page (line, what looks wrong); eqgraph.ingest.damage reports it.
+    damage: list[tuple[int, str]] = _field(default_factory=list)
+    first_header_line: int = 0
+    last_header_line: int = 0
+    ends_with_line_break: bool = True
+    line_count: int = 0
 
 
 def _norm(cell: str) -> str:
@@ -125,9 +135,52 @@ def _layout(mapping: list[str | None]) -> str:
     return LAYOUT_PRIORITY_AREA if "statement" in fields else LAYOUT_OBJECTIVE_SEQUENCE
 
 
-def read_text(path: Path) -> list[str]:
+def read_document(path: Path, what: str = "document") -> bytes:
+    """A document's bytes, or an InputError that says what the path is instead of a readable file:
+    a directory, a FIFO (reading one would wait for a writer forever), a device, a symbolic link
+    loop, a file that cannot be read. A file name that is not UTF-8 is refused too: the name is
+    recorded in the graph, which is UTF-8. `what` names the kind of file in messages."""
+    check_regular_file(path, what)
+    try:
+        os.fsencode(path.name).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        byte = os.fsencode(path.name)[exc.start]
+        raise InputError(path, f"the file name is not UTF-8 (byte 0x{byte:02x}); rename the file: its name is "
+                               "recorded in the graph")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reason = "permission denied" if exc.errno == errno.EACCES else (exc.strerror or str(exc))
+        raise InputError(path, f"cannot read the file: {reason}")
+
+
+def check_regular_file(path: Path, what: str = "document") -> None:
+    """Raise an InputError that says what the path is when it is not a regular file."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "no such file" + (" (a symbolic link to a missing file)" if path.is_symlink() else ""))
+    except OSError as exc:
+        problems = {errno.ELOOP: "symbolic link loop: the link never reaches a file",
+                    errno.ENOTDIR: "no such file (a part of the path is a file, not a directory)",
+                    errno.EACCES: "permission denied: cannot reach the file",
+                    errno.ENAMETOOLONG: "file name too long"}
+        raise InputError(path, problems.get(exc.errno, f"cannot read the file: {exc.strerror or exc}"))
+    except ValueError:
+        raise InputError(path, "the file name holds a NUL byte")
+    if stat.S_ISDIR(info.st_mode):
+        hint = ": give the files in it (e.g. DIR/*.txt)" if what == "document" else ""
+        raise InputError(path, f"is a directory, not a {what}{hint}")
+    if stat.S_ISFIFO(info.st_mode):
+        raise InputError(path, f"is a named pipe (FIFO), not a {what} file: save the text to a file first")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a socket" if stat.S_ISSOCK(info.st_mode) else "a device"
+        raise InputError(path, f"is {kind}, not a {what} file")
+
+
+def read_text(path: Path, data: bytes | None = None) -> list[str]:
     """The document's lines; empty, binary and non-UTF-8 files are refused with the line at fault."""
-    data = path.read_bytes()
+    data = read_document(path) if data is None else data
     if not data.strip():
         raise InputError(path, "file is empty: expected an action plan table (tab-separated text)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -144,14 +197,19 @@ def read_text(path: Path) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def read_table(path: Path) -> Table:
-    lines = read_text(path)
+def read_table(path: Path, data: bytes | None = None) -> Table:
+    lines = read_text(path, data)
     rows: list[Row] = []
     title: str | None = None
     mapping: list[str | None] | None = None
     header_line = 0
     layout: str | None = None
     previous_was_header = False
+    damage: list[tuple[int, str]] = []
+    first_header_line = last_header_line = 0
+    ends_with_line_break = lines[-1] == ""
+    # A file that ends inside a line may have been cut there: a short row on it is the file cut short.
+    last_line = len(lines) if lines[-1].strip() else -1
     for number, line in enumerate(lines, start=1):
         if mapping is None:
             # A byte-order mark is no content: editors put one at the start of a file, and copies made
@@ -171,6 +229,8 @@ def read_table(path: Path) -> Table:
         if _is_header(cells):
             mapping = _column_map(cells)
             header_line = number
+            first_header_line = first_header_line or number
+            last_header_line = number
             layout = layout or _layout(mapping)
             previous_was_header = True
             continue
@@ -186,12 +246,25 @@ def read_table(path: Path) -> Table:
         if all(is_blank(c) for c in cells):
             continue  # a row of stray marks only ("_")
         if len(cells) < len(mapping):
+            if number == last_line:
+                raise InputError(
+                    path,
+                    f"the file ends inside this row{_row_name(cells)}, with {len(cells)} of the {len(mapping)} "
+                    f"cells of the table header (line {header_line}) and no final line break: it looks truncated; "
+                    "the rest of this row and anything after it are missing",
+                    number,
+                )
             raise InputError(
                 path,
-                f"row has {len(cells)} cells but the table header (line {header_line}) has {len(mapping)}: "
-                "truncated or malformed row",
+                f"row{_row_name(cells)} has {len(cells)} cells but the table header (line {header_line}) has "
+                f"{len(mapping)}: truncated or malformed row (a line break inside a cell, or cells lost)",
                 number,
             )
+        extra = [c for c in cells[len(mapping):] if not is_blank(c)]
+        if len(cells) > len(mapping) and extra and len(cells) >= len(mapping) + 2:
+            damage.append((number, f"this line has {len(cells)} cells where the table header (line {header_line}) "
+                                   f"has {len(mapping)}, with text in {len(extra)} of the extra ones: it looks like "
+                                   "two rows whose line break was lost, the second read into the first"))
         fields: dict[str, list[str]] = {}
         last_field = next(f for f in mapping if f)
         for index, cell in enumerate(cells):
@@ -206,4 +279,11 @@ def read_table(path: Path) -> Table:
     if layout is None:
         raise InputError(path, "not an action plan: no table header (Key activity, Performance Measure, "
                                "Department/Division, Update) found", len(lines))
-    return Table(layout, title, rows)
+    return Table(layout, title, rows, damage, first_header_line, last_header_line, ends_with_line_break,
+                 len(lines))
+
+
+def _row_name(cells: list[str]) -> str:
+    """` ("1.2.3 Deliver support …")`: the start of a row, so a message says which row it is."""
+    start = one_line(cells[0])[:40] if cells else ""
+    return f" (\"{start}…\")" if start else ""
