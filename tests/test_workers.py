@@ -133,7 +133,8 @@ def test_a_job_past_its_deadline_is_stopped_and_the_pool_recovers(make_pool, cap
         pool.run(3600, describe="a long nap")
     assert stopped.value.status == 503 and "did not finish within 0.5 s" in str(stopped.value)
     assert "timeout" in caplog.text and "a long nap" in caplog.text
-    assert pool.run(0) == "awake"  # a new worker replaced the killed one
+    wait_until(lambda: pool.status()["idle"] == 1, "a new worker replaced the killed one")
+    assert pool.run(0) == "awake"
 
 
 def test_waiting_for_a_worker_counts_against_the_deadline(make_pool):

@@ -139,3 +139,17 @@ def test_a_body_that_never_finishes_is_408(strict_server):
 
 def test_the_server_answers_normally_afterwards(strict_server):
     assert get(strict_server, "/") == 200
+
+
+def test_bodiless_answers_are_sent(strict_server):
+    """HEAD and 304 answers have no body; they still start a response (not a 500)."""
+    with connect(strict_server) as sock:
+        sock.sendall(b"HEAD /static/style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        head = closed_by_server(sock)
+    assert head.startswith(b"HTTP/1.1 200")
+    etag = [line.split(b":", 1)[1].strip() for line in head.split(b"\r\n") if line.lower().startswith(b"etag:")]
+    assert etag
+    with connect(strict_server) as sock:
+        sock.sendall(b"GET /static/style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\nIf-None-Match: "
+                     + etag[0] + b"\r\n\r\n")
+        assert closed_by_server(sock).startswith(b"HTTP/1.1 304")

@@ -73,7 +73,7 @@ class RequestGuard:
         from hypercorn.middleware import AsyncioWSGIMiddleware
 
         self.settings = settings
-        self.app = AsyncioWSGIMiddleware(wsgi_app, max_body_size=settings.max_body)
+        self.app = AsyncioWSGIMiddleware(_never_empty(wsgi_app), max_body_size=settings.max_body)
         self.in_app = 0
         self.per_client: Counter[str] = Counter()
 
@@ -146,6 +146,26 @@ class RequestGuard:
         start, body = _plain(status, text, extra)
         await send(start)
         await send(body)
+
+
+def _never_empty(wsgi_app):
+    """Hypercorn's WSGI adapter starts the response at the body's first chunk, so a response with no
+    chunk at all (HEAD, 304 Not Modified, 204) would never be started and ends as a 500: give every
+    body at least one, empty, chunk."""
+
+    def app(environ, start_response):
+        body = wsgi_app(environ, start_response)
+        try:
+            empty = True
+            for chunk in body:
+                empty = False
+                yield chunk
+            if empty:
+                yield b""
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return app
 
 
 def _replay(body: bytes, receive):
