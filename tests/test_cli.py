@@ -101,8 +101,10 @@ def test_validation_failure_exits_1_and_writes_nothing(capsys, tmp_path, monkeyp
     code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"))
     assert code == 1
     assert "Violation: https://w3id.org/eqgraph/id/plan/unowned/action/5.2 [unowned.txt, line 96]" in err
-    assert "nothing was written" in err
+    assert err.strip().splitlines()[-1].startswith("eqgraph: ") and "nothing was written" in err
     assert not (tmp_path / "home" / "current").exists()
+    code, _, err = run(capsys, "validate", str(path), "--quiet")
+    assert code == 1 and err.strip().splitlines()[-1] == "eqgraph: does not conform: 1 violation(s)"
 
 
 def test_usage_errors_exit_2(capsys):

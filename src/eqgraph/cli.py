@@ -93,7 +93,7 @@ def cmd_validate(args) -> int:
                                  strict=args.strict)
     except ValidationFailed as failed:
         _print_report(failed.report, None if args.all else 20)
-        print(f"does not conform: {len(failed.report.violations)} violation(s)", file=sys.stderr)
+        print(f"eqgraph: does not conform: {len(failed.report.violations)} violation(s)", file=sys.stderr)
         return 1
     _print_report(compiled.report, None if args.all else 20)
     print(f"conforms: 0 violations, {len(compiled.report.warnings)} warning(s)")
