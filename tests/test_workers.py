@@ -184,3 +184,11 @@ def test_a_refusal_keeps_its_kind_and_status(make_pool):
         pool.run(None)
     assert refused.value.status == 403 and str(refused.value) == "not here"
     assert pool.status()["refused"] == 1
+
+
+def test_the_deadline_can_start_when_the_request_arrived(make_pool):
+    pool = make_pool(echo, workers=1, queue=0, timeout=5)
+    with pytest.raises(QueryTimeout, match="could not start"):
+        pool.run("late", arrived=time.monotonic() - 10)  # waited its whole deadline for a server thread
+    assert pool.status()["idle"] == 1  # no worker was used, none killed
+    assert pool.run("on time", arrived=time.monotonic()) == "on time"

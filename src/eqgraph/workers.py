@@ -174,9 +174,13 @@ class Pool:
                 self._all.remove(worker)
 
         def work():
-            worker.kill()
-            if not self._closed:
-                self._idle.put(self._spawn())
+            try:
+                worker.kill()
+                if not self._closed:
+                    self._idle.put(self._spawn())
+            except OSError as exc:  # the pool is closing under us: nothing to replace
+                if not self._closed:
+                    log.error("%s pool could not replace a worker: %s", self.name, exc)
         threading.Thread(target=work, daemon=True, name=f"eqgraph-{self.name}-respawn").start()
 
     def status(self) -> dict:
@@ -185,9 +189,13 @@ class Pool:
                     "capacity": self.limits.workers + self.limits.queue, "idle": self._idle.qsize(),
                     "timeout_s": self.limits.timeout, **dict(self.stats)}
 
-    def run(self, job, client: str = "", describe: str = ""):
-        """Run one job; raises `Busy`, `QueryTimeout`, `OutOfMemory`, `WorkerCrashed` or `QueryFailed`."""
-        started = time.monotonic()
+    def run(self, job, client: str = "", describe: str = "", arrived: float | None = None):
+        """Run one job; raises `Busy`, `QueryTimeout`, `OutOfMemory`, `WorkerCrashed` or `QueryFailed`.
+
+        `arrived` (a `time.monotonic()` reading, when the request reached the server) starts the deadline
+        earlier than admission, so time spent waiting for a server thread counts too."""
+        now = time.monotonic()
+        started = now if arrived is None else min(now, arrived)
         limits = self.limits
         with self._lock:
             full = self._admitted >= limits.workers + limits.queue
@@ -211,7 +219,10 @@ class Pool:
     def _run_admitted(self, job, client, describe, started, deadline):
         timeout = self.limits.timeout
         try:
-            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            left = deadline - time.monotonic()
+            if left <= 0:  # the request waited its whole deadline before it got here
+                raise queue.Empty
+            worker = self._idle.get(timeout=left)
         except queue.Empty:
             self._note("timeout", client, describe, started, "no worker became free")
             raise QueryTimeout(f"the query could not start within {timeout:g} s (the server is busy) "

@@ -153,3 +153,11 @@ def test_bodiless_answers_are_sent(strict_server):
         sock.sendall(b"GET /static/style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\nIf-None-Match: "
                      + etag[0] + b"\r\n\r\n")
         assert closed_by_server(sock).startswith(b"HTTP/1.1 304")
+
+
+def test_only_the_server_says_when_a_request_arrived(strict_server):
+    """The deadline counts from arrival, stamped by the server; a client's own stamp is dropped."""
+    request = urllib.request.Request(f"http://127.0.0.1:{strict_server}/sparql?query=ASK%7B%7D",
+                                     headers={"X-Eqgraph-Arrived": "0"})
+    with urllib.request.urlopen(request, timeout=HANG) as response:
+        assert response.status == 200

@@ -177,7 +177,11 @@ def _answer() -> Response:
 
 
 def _run(job: Request):
-    return state().release.sparql.run(job, client=request.remote_addr or "", describe=job.query)
+    try:
+        arrived = float(request.headers.get("X-Eqgraph-Arrived", ""))  # set by eqgraph.web.server
+    except ValueError:
+        arrived = None
+    return state().release.sparql.run(job, client=request.remote_addr or "", describe=job.query, arrived=arrived)
 
 
 def _with_charset(media: str) -> str:

@@ -25,11 +25,13 @@ import asyncio
 import logging
 import os
 import resource
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 log = logging.getLogger("eqgraph.server")
+ARRIVED = b"x-eqgraph-arrived"  # set by RequestGuard: time.monotonic() when the request arrived
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,10 @@ class RequestGuard:
         if length is not None and (not length.isdigit() or int(length) > s.max_body):
             await self._reply(send, 413, f"request bodies are limited to {s.max_body} bytes")
             return
+        # When the request arrived, for deadlines that include the wait for a thread (a client's own
+        # header of that name is dropped: only the server sets it).
+        scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() != ARRIVED]
+                 + [(ARRIVED, repr(time.monotonic()).encode("ascii"))]}
         self.in_app += 1
         self.per_client[client] += 1
         try:
