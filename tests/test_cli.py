@@ -142,8 +142,10 @@ def test_query_csv_tsv_and_truncation(capsys, home):
     code, out, err = run(capsys, "query", "actions", "--format", "csv", "--limit", "3", "--out", str(home))
     assert code == 0 and out.splitlines()[0] == "action,plan,ref,title,objective,objectiveTitle"
     assert len(out.splitlines()) == 4 and "truncated" in err
+    assert out.endswith("\r\n")  # SPARQL 1.1 CSV: CRLF line ends
     code, out, _ = run(capsys, "query", "plans", "--format", "tsv", "--out", str(home))
-    assert out.splitlines()[0].split("\t")[:2] == ["planNode", "plan"]
+    assert out.splitlines()[0].split("\t")[:2] == ["?planNode", "?plan"]  # SPARQL 1.1 TSV: ?var, RDF terms
+    assert out.splitlines()[1].startswith("<https://w3id.org/eqgraph/id/plan/")
 
 
 def test_query_says_what_a_loosely_typed_name_was_taken_to_mean(capsys, home):

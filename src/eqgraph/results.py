@@ -1,44 +1,279 @@
-"""Writing query results for people and programs: an aligned table, JSON, CSV or TSV.
+"""Query results written once, for the command line, the /query downloads and the /sparql endpoint.
 
-JSON is an array with one object per row, keys the variable names, values strings (IRIs as IRIs,
-literals as their lexical form) or null when unbound. CSV and TSV follow the SPARQL 1.1 results
-CSV/TSV conventions loosely: CSV plain values, TSV with tabs and newlines in values escaped.
+A term is anything with the attributes RDF terms have here: `.value` (an IRI, a blank node's label,
+a literal's lexical form), and for a literal `.datatype` (with `.value`, or a string) and `.language`;
+a quoted triple has `.subject`, `.predicate`, `.object`. Both the store's own term types and the
+engine's satisfy that, so this module imports no RDF engine. A row is a list of terms in variable
+order, None where a variable is unbound.
+
+* SPARQL 1.1 Query Results CSV (https://www.w3.org/TR/sparql11-results-csv-tsv/): a header of variable
+  names; plain values (IRIs, literals' lexical forms without datatype or language, blank nodes as
+  `_:label`); a field quoted when it holds `"`, `,`, CR or LF, quotes doubled (RFC 4180); CRLF line
+  ends; no byte order mark. The /query/NAME.csv download, a file for people, starts with a UTF-8
+  byte order mark so that Excel opens it as UTF-8 (LibreOffice, Numbers, Google Sheets, pandas and
+  readr skip it); /sparql and the command line write the spec's CSV without one.
+* SPARQL 1.1 TSV: a header of `?var`s; RDF terms as in Turtle / SPARQL: `<iri>`, `"text"@en`,
+  `"x"^^<datatype>`, `_:label`, and integers, decimals, doubles and booleans bare when their lexical
+  form is one Turtle reads back the same (`5`, `2.5`, `1.0e3`, `true`); in strings `\\`, `"`, tab,
+  LF and CR escaped; LF line ends.
+* SPARQL 1.1 results JSON and XML, for the same rows.
+* For people at a terminal, `table`: aligned columns; and `json` on the command line: an array of
+  objects, one per row, values the plain strings of CSV or null.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-from typing import TextIO
+import re
+from typing import TYPE_CHECKING, TextIO
 
-from .catalogue import QueryResult
+if TYPE_CHECKING:
+    from .catalogue import QueryResult
+    from .formats import Format
 
 MAX_CELL = 80
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+CSV_BOM = "\ufeff"
+
+# Lexical forms Turtle reads back as the same literal when written bare.
+_BARE = {
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+)"),
+    XSD + "boolean": re.compile(r"true|false"),
+}
+_TSV_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_ESCAPE = re.compile(r'[\\"\t\n\r]')
+_CSV_QUOTE = re.compile(r'[",\r\n]')
 
 
-def write_result(result: QueryResult, fmt: str, out: TextIO) -> None:
-    rows = result.plain_rows()
-    if fmt == "json":
-        json.dump(rows, out, ensure_ascii=False, indent=1)
+# --- terms ---------------------------------------------------------------------------------------------
+
+_KINDS: dict[type, str] = {}
+
+
+def term_kind(term) -> str:
+    """'iri', 'bnode', 'literal' or 'triple', read from the term's attributes: a triple has `.subject`,
+    a literal `.datatype`; a blank node is a `BlankNode` / `BNode`, or failing that writes itself
+    `_:label`; anything else with a `.value` is an IRI."""
+    cls = type(term)
+    kind = _KINDS.get(cls)
+    if kind is not None:
+        return kind
+    if hasattr(cls, "subject"):  # attributes of the type (slots, properties): the same for all its terms
+        kind = "triple"
+    elif hasattr(cls, "datatype"):
+        kind = "literal"
+    elif cls.__name__ in ("BlankNode", "BNode"):
+        kind = "bnode"
+    elif cls.__name__ in ("NamedNode", "IRI", "URIRef"):
+        kind = "iri"
+    else:  # attributes of each term: judged term by term
+        if hasattr(term, "subject"):
+            return "triple"
+        if hasattr(term, "datatype"):
+            return "literal"
+        return "bnode" if str(term).startswith("_:") else "iri"
+    _KINDS[cls] = kind
+    return kind
+
+
+def datatype(term) -> str:
+    dt = term.datatype
+    return getattr(dt, "value", None) or str(dt or XSD_STRING)
+
+
+def language(term) -> str | None:
+    return getattr(term, "language", None) or None
+
+
+def plain(term) -> str | None:
+    """A term as CSV writes it: the IRI, the lexical form, or `_:label`; None when unbound."""
+    if term is None:
+        return None
+    kind = term_kind(term)
+    if kind == "bnode":
+        return f"_:{term.value}"
+    if kind == "triple":
+        return turtle(term)
+    return term.value
+
+
+def turtle(term) -> str:
+    """A term as TSV (and Turtle, and SPARQL) writes it."""
+    kind = term_kind(term)
+    if kind == "iri":
+        return f"<{term.value}>"
+    if kind == "bnode":
+        return f"_:{term.value}"
+    if kind == "triple":
+        return f"<< {turtle(term.subject)} {turtle(term.predicate)} {turtle(term.object)} >>"
+    lexical, lang, dt = term.value, language(term), datatype(term)
+    if not lang and dt in _BARE and _BARE[dt].fullmatch(lexical):
+        return lexical
+    text = '"' + _TSV_ESCAPE.sub(lambda m: _TSV_ESCAPES[m.group()], lexical) + '"'
+    if lang:
+        return f"{text}@{lang}"
+    if dt != XSD_STRING:
+        return f"{text}^^<{dt}>"
+    return text
+
+
+def csv_field(text: str | None) -> str:
+    if text is None:
+        return ""
+    return '"' + text.replace('"', '""') + '"' if _CSV_QUOTE.search(text) else text
+
+
+def csv_cell(term) -> str:
+    return csv_field(plain(term))
+
+
+def tsv_cell(term) -> str:
+    return "" if term is None else turtle(term)
+
+
+def csv_header(variables: list[str]) -> str:
+    return ",".join(csv_field(v) for v in variables) + "\r\n"
+
+
+def csv_row(terms) -> str:
+    return ",".join(csv_cell(t) for t in terms) + "\r\n"
+
+
+def tsv_header(variables: list[str]) -> str:
+    return "\t".join(f"?{v}" for v in variables) + "\n"
+
+
+def tsv_row(terms) -> str:
+    return "\t".join(tsv_cell(t) for t in terms) + "\n"
+
+
+def xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def json_term(term) -> dict:
+    """A term as SPARQL 1.1 results JSON writes it."""
+    kind = term_kind(term)
+    if kind == "iri":
+        return {"type": "uri", "value": term.value}
+    if kind == "bnode":
+        return {"type": "bnode", "value": term.value}
+    if kind == "triple":
+        return {"type": "triple", "value": {"subject": json_term(term.subject),
+                                            "predicate": json_term(term.predicate),
+                                            "object": json_term(term.object)}}
+    out = {"type": "literal", "value": term.value}
+    if language(term):
+        out["xml:lang"] = language(term)
+    elif datatype(term) != XSD_STRING:
+        out["datatype"] = datatype(term)
+    return out
+
+
+def xml_term(term) -> str:
+    """A term as SPARQL 1.1 results XML writes it."""
+    kind = term_kind(term)
+    if kind == "iri":
+        return f"<uri>{xml_escape(term.value)}</uri>"
+    if kind == "bnode":
+        return f"<bnode>{xml_escape(term.value)}</bnode>"
+    if kind == "triple":
+        return (f"<triple><subject>{xml_term(term.subject)}</subject><predicate>{xml_term(term.predicate)}"
+                f"</predicate><object>{xml_term(term.object)}</object></triple>")
+    if language(term):
+        return f'<literal xml:lang="{xml_escape(language(term))}">{xml_escape(term.value)}</literal>'
+    if datatype(term) != XSD_STRING:
+        return f'<literal datatype="{xml_escape(datatype(term))}">{xml_escape(term.value)}</literal>'
+    return f"<literal>{xml_escape(term.value)}</literal>"
+
+
+# --- whole results -------------------------------------------------------------------------------------
+
+class SolutionWriter:
+    """One SPARQL results format (writer `json`, `xml`, `csv` or `tsv`) as head + rows + tail, so a
+    caller can stop at a whole row (the endpoint's byte cap). `row()` returns one row's bytes."""
+
+    def __init__(self, variables: list[str], writer: str):
+        if writer not in ("json", "xml", "csv", "tsv"):
+            raise ValueError(f"no SPARQL results writer {writer!r}")
+        self.variables, self.writer = list(variables), writer
+        self._rows = 0
+
+    def head(self) -> bytes:
+        v = self.variables
+        if self.writer == "json":
+            return ('{"head": {"vars": ' + json.dumps(v, ensure_ascii=False)
+                    + '}, "results": {"bindings": [').encode("utf-8")
+        if self.writer == "xml":
+            return (f'<?xml version="1.0"?>\n<sparql xmlns="{RESULTS_NS}">\n<head>\n'
+                    + "".join(f'<variable name="{xml_escape(x)}"/>\n' for x in v) + "</head>\n<results>\n"
+                    ).encode("utf-8")
+        if self.writer == "csv":
+            return csv_header(v).encode("utf-8")
+        return tsv_header(v).encode("utf-8")
+
+    def row(self, terms) -> bytes:
+        if self.writer == "csv":
+            return csv_row(terms).encode("utf-8")
+        if self.writer == "tsv":
+            return tsv_row(terms).encode("utf-8")
+        pairs = [(v, t) for v, t in zip(self.variables, terms) if t is not None]
+        if self.writer == "json":
+            text = json.dumps({v: json_term(t) for v, t in pairs}, ensure_ascii=False)
+            return (text if not self._rows else ", " + text).encode("utf-8")
+        return ("<result>" + "".join(f'<binding name="{xml_escape(v)}">{xml_term(t)}</binding>'
+                                     for v, t in pairs) + "</result>\n").encode("utf-8")
+
+    def tail(self) -> bytes:
+        return {"json": b"]}}", "xml": b"</results>\n</sparql>\n"}.get(self.writer, b"")
+
+    def accepted(self) -> None:
+        """Count a row as written (the JSON writer puts a comma before every row after the first)."""
+        self._rows += 1
+
+    def write(self, rows) -> bytes:
+        """All rows at once."""
+        parts = [self.head()]
+        for terms in rows:
+            parts.append(self.row(terms))
+            self.accepted()
+        parts.append(self.tail())
+        return b"".join(parts)
+
+
+def write_boolean(value: bool, writer: str) -> bytes:
+    """An ASK answer: SPARQL results XML for `xml`, JSON otherwise (CSV and TSV define no boolean)."""
+    if writer == "xml":
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="{RESULTS_NS}">\n<head/>\n'
+                f"<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n").encode("utf-8")
+    return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+
+
+def solutions(result: "QueryResult", writer: str) -> bytes:
+    """A saved query's rows in a SPARQL results format."""
+    return SolutionWriter(result.variables, writer).write([row.get(v) for v in result.variables]
+                                                          for row in result.rows)
+
+
+def write_result(result: "QueryResult", fmt: "Format | str", out: TextIO) -> None:
+    """A saved query's result for the command line: `table`, `json` (rows as objects), or a SPARQL
+    results format (`srj`, `srx`, `csv`, `tsv`, by name or writer)."""
+    name = getattr(fmt, "name", fmt)
+    if name == "json":
+        json.dump(result.plain_rows(), out, ensure_ascii=False, indent=1)
         out.write("\n")
-    elif fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(result.variables)
-        writer.writerows([["" if r[v] is None else r[v] for v in result.variables] for r in rows])
-    elif fmt == "tsv":
-        out.write("\t".join(result.variables) + "\n")
-        for r in rows:
-            out.write("\t".join(_tsv(r[v]) for v in result.variables) + "\n")
-    else:
+    elif name in ("table", None):
+        rows = result.plain_rows()
         _table(result.variables, rows, out)
         out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{', truncated' if result.truncated else ''}, "
                   f"{result.elapsed * 1000:.1f} ms)\n")
-
-
-def _tsv(value: str | None) -> str:
-    if value is None:
-        return ""
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    else:
+        writer = getattr(fmt, "writer", None) or {"srj": "json", "srx": "xml"}.get(name, name)
+        out.write(solutions(result, writer).decode("utf-8"))
 
 
 def _table(variables: list[str], rows: list[dict], out: TextIO) -> None:
