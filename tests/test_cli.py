@@ -52,7 +52,7 @@ def test_validate_writes_nothing_and_reports_warnings(capsys, tmp_path, monkeypa
 
 def test_export_formats(capsys, home, tmp_path):
     for fmt, marker in [("turtle", b"@prefix eqg:"), ("nt", b"<https://w3id.org/eqgraph/id/"),
-                        ("jsonld", b'"@id"'), ("xml", b"<rdf:RDF")]:
+                        ("jsonld", b'"@id"'), ("xml", b"<rdf:RDF"), ("rdfxml", b"<rdf:RDF"), ("ttl", b"@prefix eqg:")]:
         target = tmp_path / f"graph.{fmt}"
         code, _, err = run(capsys, "export", "--out", str(home), "--format", fmt, "-o", str(target))
         assert code == 0, err
@@ -146,6 +146,25 @@ def test_query_csv_tsv_and_truncation(capsys, home):
     code, out, _ = run(capsys, "query", "plans", "--format", "tsv", "--out", str(home))
     assert out.splitlines()[0].split("\t")[:2] == ["?planNode", "?plan"]  # SPARQL 1.1 TSV: ?var, RDF terms
     assert out.splitlines()[1].startswith("<https://w3id.org/eqgraph/id/plan/")
+
+
+def test_query_writes_sparql_results_formats_from_the_formats_table(capsys, home):
+    import json
+
+    code, out, _ = run(capsys, "query", "plans", "--format", "srj", "--out", str(home))
+    data = json.loads(out)
+    assert code == 0 and data["head"]["vars"][:2] == ["planNode", "plan"] and data["results"]["bindings"]
+    code, out, _ = run(capsys, "query", "plans", "--format", "xml", "--out", str(home))
+    assert code == 0 and "<sparql xmlns=" in out
+    code, _, err = run_usage(capsys, "query", "plans", "--format", "turtle")
+    assert code == 2 and "unknown format 'turtle'" in err and "srj" in err
+
+
+def run_usage(capsys, *args):
+    with pytest.raises(SystemExit) as caught:
+        main(list(args))
+    captured = capsys.readouterr()
+    return caught.value.code, captured.out, captured.err
 
 
 def test_query_says_what_a_loosely_typed_name_was_taken_to_mean(capsys, home):

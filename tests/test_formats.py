@@ -67,7 +67,7 @@ def test_aliases_and_secondary_media_types_name_the_format_unless_a_stronger_mat
     ("application/json", "sparql-results", "srj"), ("application/json", "query-solutions", "json"),
     ("ttl", "entity", "turtle"), ("turtle", "query-graph", "turtle"), ("json-ld", "entity", "jsonld"),
     ("ntriples", "cli-export", "nt"), ("xml", "cli-export", "rdfxml"), ("html", "sparql-results", "html"),
-    ("text/plain", "entity", "nt"), ("text/plain", "cli-solutions", "table"), ("xml", "cli-graph", "rdfxml"), ("TSV", "query-solutions", "tsv"),
+    ("text/plain", "entity", "nt"), ("text/plain", "cli-query", "table"), ("xml", "cli-query", "srx"), ("TSV", "query-solutions", "tsv"),
 ])
 def test_shared_tokens_are_resolved_by_what_the_route_offers(token, route, expected):
     assert resolve(token, ROUTES[route]).name == expected

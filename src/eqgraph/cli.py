@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import __version__, resources
+from . import __version__, formats, resources
 from .config import Settings
 from .errors import DamageFound, EqgraphError, ValidationFailed, one_line, shown
 
@@ -116,6 +116,17 @@ def cmd_plans(args) -> int:
     return 0
 
 
+def cmd_graphs(args) -> int:
+    from .store import open_current
+
+    graphs = open_current(_settings(args).home).graphs()
+    width = max((len(iri) for iri, _ in graphs), default=0)
+    for iri, triples in graphs:
+        print(f"{iri:{width}}  {triples:>9,} triples")
+    print(f"{'(all, the default graph of every query)':{width}}  {sum(n for _, n in graphs):>9,} triples")
+    return 0
+
+
 def _parse_params(pairs: list[str]) -> dict[str, str]:
     from .catalogue import ParameterError
 
@@ -157,14 +168,17 @@ def cmd_export(args) -> int:
     from .store import open_current
 
     store = open_current(_settings(args).home)
-    data = store.serialize(args.format, prefixes=PREFIXES)
+    try:
+        data = store.serialize(args.format.writer, prefixes=PREFIXES)
+    except KeyError:
+        raise EqgraphError(f"this store cannot write {args.format.label} yet") from None
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
     target = Path(args.output)
     write_atomically(target, data)
-    print(f"wrote {target} ({len(data)} bytes, {args.format})", file=sys.stderr)
+    print(f"wrote {target} ({len(data)} bytes, {args.format.label})", file=sys.stderr)
     return 0
 
 
@@ -237,6 +251,19 @@ def _positive(text: str) -> int:
     return value
 
 
+def _format_option(offered):
+    """An argparse type: a format of `offered`, named as everywhere else (name, extension or alias,
+    e.g. `turtle`, `ttl`; `xml` for RDF/XML in export, SPARQL XML results in query)."""
+    def parse(text: str) -> formats.Format:
+        found = formats.resolve(text, offered)
+        if found is None:
+            raise argparse.ArgumentTypeError(f"unknown format {text!r} (choose from {formats.tokens(offered)})")
+        return found
+
+    parse.__name__ = "format"
+    return parse
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with its usage errors on one line like every other error (exit 2)."""
 
@@ -303,8 +330,8 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("values", nargs="*", metavar="KEY=VALUE", help="parameter values, as with --param")
     q.add_argument("--list", action="store_true", help="list the saved queries with their parameters")
     q.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="a parameter value (repeatable)")
-    q.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table",
-                   help="output format (default: table)")
+    q.add_argument("--format", type=_format_option(formats.ON_CLI_QUERY), default=formats.TABLE, metavar="FORMAT",
+                   help=f"output format: {formats.tokens(formats.ON_CLI_QUERY)} (default: table)")
     q.add_argument("--limit", type=_positive, default=1000, metavar="N",
                    help="return at most N rows; more are reported as truncated (default 1000)")
     out_option(q)
@@ -331,11 +358,18 @@ def parser() -> argparse.ArgumentParser:
     p = command("plans", "list the plans in the built graph", cmd_plans)
     out_option(p)
 
-    e = command("export", "write the built graph as Turtle, N-Triples, JSON-LD or RDF/XML", cmd_export,
+    g = command("graphs", "list the named graphs of the built graph and their triples", cmd_graphs,
+                "Each part of the graph lives in a named graph: the ontology, the vocabularies, each plan,\n"
+                "continuity between plans and the saved-query catalogue. Queries see their union; FROM,\n"
+                "FROM NAMED and the protocol's default-graph-uri / named-graph-uri select parts.")
+    out_option(g)
+
+    e = command("export", "write the built graph as " + ", ".join(f.label for f in formats.ON_CLI_EXPORT),
+                cmd_export,
                 "Write the current graph in a standard RDF syntax, to a file (atomically) or stdout.\n\n"
                 "example: eqgraph export --format nt -o merton.nt")
-    e.add_argument("--format", choices=["turtle", "nt", "jsonld", "xml"], default="turtle",
-                   help="RDF syntax (default: turtle)")
+    e.add_argument("--format", type=_format_option(formats.ON_CLI_EXPORT), default=formats.get("turtle"),
+                   metavar="FORMAT", help=f"RDF syntax: {formats.tokens(formats.ON_CLI_EXPORT)} (default: turtle)")
     e.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
     out_option(e)
     return main

@@ -116,12 +116,11 @@ ON_ENTITY = (HTML, JSON, *GRAPHS)  # /id/<path>
 ON_QUERY_SOLUTIONS = (HTML, JSON, *RESULTS)  # /query/<name> of a SELECT or ASK
 ON_QUERY_GRAPH = (HTML, JSON, *GRAPHS)  # /query/<name> of a CONSTRUCT or DESCRIBE
 ON_GRAPH_VIEW = (HTML, JSON, *of_kind("network"))  # /graphs/<name>
-ON_CLI_SOLUTIONS = (TABLE, JSON, *RESULTS)  # eqgraph query --format, SELECT or ASK
-ON_CLI_GRAPH = (TABLE, JSON, *GRAPHS)  # eqgraph query --format, CONSTRUCT or DESCRIBE
+ON_CLI_QUERY = (TABLE, JSON, *RESULTS)  # eqgraph query --format (a CONSTRUCT's rows: subject, predicate, object)
 ON_CLI_EXPORT = GRAPHS  # eqgraph export --format
 ROUTES = {"sparql-results": ON_SPARQL_RESULTS, "sparql-graphs": ON_SPARQL_GRAPHS, "entity": ON_ENTITY,
           "query-solutions": ON_QUERY_SOLUTIONS, "query-graph": ON_QUERY_GRAPH, "graph-view": ON_GRAPH_VIEW,
-          "cli-solutions": ON_CLI_SOLUTIONS, "cli-graph": ON_CLI_GRAPH, "cli-export": ON_CLI_EXPORT}
+          "cli-query": ON_CLI_QUERY, "cli-export": ON_CLI_EXPORT}
 
 
 class AmbiguousFormat(ValueError):
@@ -145,8 +144,13 @@ def resolve(token: str | None, offered=FORMATS) -> Format | None:
 
 
 def tokens(offered) -> str:
-    """How to name the offered formats, for messages: `turtle (.ttl), nt, ...`."""
-    return ", ".join(f.name if f.extension == f.name else f"{f.name} (.{f.extension})" for f in offered)
+    """How to name the offered formats, for messages: `turtle (.ttl), nt, jsonld, rdfxml (.rdf, xml), ...`."""
+    out = []
+    for f in offered:
+        also = ([f".{f.extension}"] if f.extension != f.name else []) + \
+            [a for a in f.aliases if resolve(a, offered) is f and a != f.extension]
+        out.append(f"{f.name} ({', '.join(also)})" if also else f.name)
+    return ", ".join(out)
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
