@@ -1,14 +1,21 @@
-"""Errors as helpful pages (and the JSON envelope `ok: false, error, status`), never stack traces."""
+"""Errors as helpful pages, never stack traces, negotiated like every answer (eqgraph.formats).
+
+A browser gets the error page; a client that prefers JSON the envelope `{"ok": false, "error",
+"status"}`; a client that prefers anything else this site writes (SPARQL results, RDF, CSV, text/plain,
+graph view files) one line of `text/plain; charset=utf-8`: the reason. Where the Accept header states
+no preference (missing, or only `*/*`), the format the route chose for the request decides (a `.csv`
+download, `/sparql`: text; `.json`: the envelope), and otherwise the page.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import jsonify, render_template
+from flask import Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import EqgraphError, StoreError
-from .render import wants_json
+from .. import formats
+from ..errors import EqgraphError, StoreError, one_line
 
 log = logging.getLogger("eqgraph.web")
 
@@ -20,13 +27,28 @@ HINTS = {
 }
 
 
-def error_response(status: int, message: str):
-    if wants_json():
+def error_kind(prefer: formats.Format | None = None) -> str:
+    """'html', 'json' or 'text': how to answer this request's error."""
+    first = prefer or g.get("eqgraph_format")
+    if first is None:
+        first = formats.JSON if request.args.get("format") == "json" else formats.HTML
+    offered = (first, *(f for f in (formats.HTML, formats.JSON, *formats.FORMATS) if f is not first))
+    found = formats.negotiate(request.headers.get("Accept"), offered, first)
+    return "html" if found is formats.HTML else "json" if found is formats.JSON else "text"
+
+
+def error_response(status: int, message: str, prefer: formats.Format | None = None) -> Response:
+    kind = error_kind(prefer)
+    if kind == "json":
         response = jsonify({"ok": False, "error": message, "status": status})
         response.status_code = status
-        return response
-    return render_template("error.html", title=f"{status} error", status=status, message=message,
-                           hint=HINTS.get(status, "")), status
+    elif kind == "text":
+        response = Response(one_line(message) + "\n", status=status, content_type="text/plain; charset=utf-8")
+    else:
+        response = Response(render_template("error.html", title=f"{status} error", status=status, message=message,
+                                            hint=HINTS.get(status, "")), status=status, mimetype="text/html")
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def register(app) -> None:

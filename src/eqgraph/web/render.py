@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request
+from flask import Response, current_app, g, jsonify, render_template, request
+
+from ..formats import HTML, JSON, Format, negotiate
 
 
 def state():
     return current_app.config["EQGRAPH"]
 
 
+def chosen(fmt: Format) -> Format:
+    """Remember the format a route chose for this request (from `.ext`, `?format=` or Accept), so an
+    error on the way answers in kind (eqgraph.web.errors)."""
+    g.eqgraph_format = fmt
+    return fmt
+
+
 def wants_json(fmt: str | None = None) -> bool:
-    if fmt == "json" or request.args.get("format") == "json":
+    """Whether a page answers with its JSON twin: `fmt` (a route's `.json` or `?format=`) says so, or
+    the client's Accept prefers application/json to text/html (a tie, and `*/*`, is the page)."""
+    if fmt in ("json", JSON) or request.args.get("format") == "json":
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes["application/json"] > \
-        request.accept_mimetypes["text/html"]
+    if fmt in ("html", HTML):
+        return False
+    return negotiate(request.headers.get("Accept"), (HTML, JSON), HTML) is JSON
 
 
-def render(template: str, data: dict, fmt: str | None = None, status: int = 200):
+def render(template: str, data: dict, fmt: str | None = None, status: int = 200) -> Response:
+    """The page, or its JSON twin `{"ok": true, ...data}`; `Vary: Accept` (a page negotiates)."""
     if wants_json(fmt):
         response = jsonify({"ok": True, **data})
-        response.status_code = status
-        return response
-    return render_template(template, **data), status
+    else:
+        response = Response(render_template(template, **data), mimetype="text/html")
+    response.status_code = status
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def local_path(iri: str) -> str | None:
