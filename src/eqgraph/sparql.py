@@ -18,32 +18,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import formats, results
+from .formats import GRAPHS, RESULTS
+from .results import SolutionWriter
 from .workers import QueryFailed
 
-# Media types, as the SPARQL 1.1 specs name them, per result kind: (media type, writer name).
-SOLUTION_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-SOLUTION_DEFAULT = "application/sparql-results+json"
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "text/plain": "nt",
-}
-GRAPH_DEFAULT = "text/turtle"
-FORMAT_ALIASES = {  # ?format= values some clients send
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
-    "jsonld": "application/ld+json", "json-ld": "application/ld+json", "nt": "application/n-triples",
-    "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
-}
+# Media types per result kind, read from the formats table (eqgraph.formats): media type -> writer
+# (the results writers of eqgraph.results; the store's RDF serialisers), and what a client that
+# states no preference gets.
+SOLUTION_TYPES = {media: f.writer for f in RESULTS for media in f.media_types}
+SOLUTION_DEFAULT = RESULTS[0].media_type
+GRAPH_TYPES = {media: f.writer for f in GRAPHS for media in f.media_types}
+GRAPH_DEFAULT = GRAPHS[0].media_type
 
 # One left-to-right pass over the query, as a SPARQL lexer reads it: at each position the first
 # alternative that matches wins, so a "#" inside an IRI or string is not a comment, quotes inside a
@@ -172,111 +158,15 @@ class Request:
 
 
 # --- writers: a head, one piece per row, a tail, so the byte cap is checked row by row ---------------
+# Written once, in eqgraph.results, for the endpoint, the /query downloads and the command line alike.
 
-def _xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def _json_term(term) -> dict:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def _xml_term(term) -> str:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{_xml_escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{_xml_escape(term.value)}</bnode>"
-    if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
-    if term.language:
-        return f'<literal xml:lang="{_xml_escape(term.language)}">{_xml_escape(term.value)}</literal>'
-    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        return f'<literal datatype="{_xml_escape(term.datatype.value)}">{_xml_escape(term.value)}</literal>'
-    return f"<literal>{_xml_escape(term.value)}</literal>"
-
-
-def _csv_value(term) -> str:
-    if term is None:
-        return ""
-    value = term.value if hasattr(term, "value") else str(term)
-    if any(c in value for c in ',"\n\r'):
-        value = '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def _tsv_value(term) -> str:
-    if term is None:
-        return ""
-    return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-class _SolutionWriter:
-    """One results format as head + rows + tail; `row()` returns the bytes of one row."""
-
-    def __init__(self, variables: list[str], writer: str):
-        import json
-
-        self.variables, self.writer, self._json = variables, writer, json
-        self._rows = 0
-
-    def head(self) -> bytes:
-        v = self.variables
-        if self.writer == "json":
-            return ('{"head": {"vars": ' + self._json.dumps(v, ensure_ascii=False)
-                    + '}, "results": {"bindings": [').encode("utf-8")
-        if self.writer == "xml":
-            return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>\n'
-                    + "".join(f'<variable name="{_xml_escape(x)}"/>\n' for x in v) + "</head>\n<results>\n"
-                    ).encode("utf-8")
-        if self.writer == "csv":
-            return (",".join(v) + "\r\n").encode("utf-8")
-        return ("\t".join(f"?{x}" for x in v) + "\n").encode("utf-8")
-
-    def row(self, terms: list) -> bytes:
-        pairs = [(v, t) for v, t in zip(self.variables, terms) if t is not None]
-        if self.writer == "json":
-            text = self._json.dumps({v: _json_term(t) for v, t in pairs}, ensure_ascii=False)
-            return (text if not self._rows else ", " + text).encode("utf-8")
-        if self.writer == "xml":
-            return ("<result>" + "".join(f'<binding name="{_xml_escape(v)}">{_xml_term(t)}</binding>'
-                                         for v, t in pairs) + "</result>\n").encode("utf-8")
-        if self.writer == "csv":
-            return (",".join(_csv_value(t) for t in terms) + "\r\n").encode("utf-8")
-        return ("\t".join(_tsv_value(t) for t in terms) + "\n").encode("utf-8")
-
-    def tail(self) -> bytes:
-        return {"json": b"]}}", "xml": b"</results>\n</sparql>\n"}.get(self.writer, b"")
-
-    def accepted(self) -> None:
-        self._rows += 1
+_SolutionWriter = SolutionWriter
 
 
 def write_boolean(value: bool, writer: str) -> tuple[bytes, str]:
-    import json
-
-    if writer == "xml":
-        body = ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head/>\n'
-                f"<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n")
-        return body.encode("utf-8"), "application/sparql-results+xml"
-    return json.dumps({"head": {}, "boolean": value}).encode("utf-8"), "application/sparql-results+json"
+    """An ASK answer and its media type: SPARQL results XML for the `xml` writer, JSON otherwise."""
+    fmt = formats.get("srx" if writer == "xml" else "srj")
+    return results.write_boolean(value, fmt.writer), fmt.media_type
 
 
 def execute(store, request: Request) -> Answer:
@@ -327,6 +217,5 @@ def _graph_answer(result, request: Request) -> Answer:
             break
         triples.append(triple)
         size += weight
-    fmt = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
-           "xml": ox.RdfFormat.RDF_XML}[GRAPH_TYPES[request.graph_accept]]
+    fmt = ox.RdfFormat.from_media_type(formats.resolve(request.graph_accept, GRAPHS).media_type)
     return Answer(request.graph_accept, ox.serialize(triples, format=fmt), truncated, "graph", len(triples))

@@ -64,7 +64,7 @@ def test_two_clicks_from_home_to_an_answer_then_the_entity(page, live_server, tm
         page.locator("#download-csv").click()
     path = tmp_path / "result.csv"
     download_info.value.save_as(path)
-    assert path.read_text().splitlines()[0] == "strategy,label,actions"
+    assert path.read_text(encoding="utf-8-sig").splitlines()[0] == "strategy,label,actions"  # a BOM for Excel
     page.get_by_role("link", name=STRATEGY).first.click()
     # the click starts a navigation; reading h1 at once could still read the results page
     expect(page).to_have_url(re.compile(r"/id/strategy/health-and-wellbeing-strategy$"), timeout=WAIT)

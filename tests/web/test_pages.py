@@ -55,8 +55,12 @@ def test_every_page_has_a_json_twin(client):
 
 def test_downloads(client):
     csv = client.get("/query/actions-for-partner.csv?partner=TfL")
-    assert csv.mimetype == "text/csv" and csv.get_data(as_text=True).splitlines()[0] == "action,plan,ref,title,field,words"
+    # The download is for spreadsheets: a UTF-8 byte order mark first, so Excel reads it as UTF-8.
+    assert csv.mimetype == "text/csv" and csv.get_data(as_text=True).splitlines()[0] == "\ufeffaction,plan,ref,title,field,words"
     assert "attachment" in csv.headers["Content-Disposition"]
+    # The same CSV asked for by Accept, for programs, is the spec's: no byte order mark, no attachment.
+    same = client.get("/query/actions-for-partner?partner=TfL", headers={"Accept": "text/csv"})
+    assert same.get_data() == csv.get_data()[len("\ufeff".encode()):] and "Content-Disposition" not in same.headers
 
 
 def test_bad_parameters_get_a_helpful_400(client):

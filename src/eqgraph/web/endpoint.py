@@ -2,7 +2,10 @@
 
 GET and POST (URL-encoded form, or a direct `application/sparql-query` body), the protocol's
 default-graph-uri / named-graph-uri, results as SPARQL JSON, XML, CSV or TSV and graphs as Turtle,
-JSON-LD, N-Triples or RDF/XML, chosen by `Accept` (or `format=`). Read-only: an update is refused with
+N-Triples, JSON-LD, RDF/XML, N-Quads or TriG, chosen by `Accept` (or `format=`) from the formats table
+(eqgraph.formats): the format is chosen twice before the query is read, once among the results
+formats and once among the RDF syntaxes, and the query's form picks one. Errors are negotiated too: a
+SPARQL client gets one line of text/plain, a JSON client the JSON envelope, a browser the page. Read-only: an update is refused with
 403. Every query is checked and run in a worker process of the release's `sparql` pool, with admission
 control, a deadline, a memory limit and row and byte caps (eqgraph.workers, eqgraph.sparql); this
 module only reads the protocol and refuses query texts over the size limit (413). Reads allow
@@ -14,20 +17,14 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 
-from ..sparql import (
-    FORMAT_ALIASES,
-    GRAPH_DEFAULT,
-    GRAPH_TYPES,
-    SOLUTION_DEFAULT,
-    SOLUTION_TYPES,
-    EndpointError,
-    Request,
-)
+from .. import formats
+from ..formats import GRAPHS, HTML, ON_SPARQL, ON_SPARQL_GRAPHS, ON_SPARQL_RESULTS, RESULTS, Format
+from ..sparql import EndpointError, Request
 from ..workers import QueryFailed
 from .errors import error_response
-from .render import safe_href, state
+from .render import chosen, safe_href, state
 
 bp = Blueprint("endpoint", __name__)
 
@@ -66,28 +63,21 @@ class QueryTooLarge(EndpointError):
     status = 413
 
 
-def _choose(accept_override: str | None) -> tuple[str, str, bool]:
-    """(solutions media type, graph media type, html wanted)."""
-    if accept_override:
-        media = FORMAT_ALIASES.get(accept_override.lower(), accept_override)
-        if media == "html":
-            return SOLUTION_DEFAULT, GRAPH_DEFAULT, True
-        if media not in SOLUTION_TYPES and media not in GRAPH_TYPES:
-            raise BadRequest(f"unknown format {accept_override!r}")
-        return (media if media in SOLUTION_TYPES else SOLUTION_DEFAULT,
-                media if media in GRAPH_TYPES else GRAPH_DEFAULT, False)
-    accept = request.accept_mimetypes
-    # HTML only for a client that names text/html and prefers it to every results format it names:
-    # `Accept: */*` (curl, python-requests) gets SPARQL results, not the editor page.
-    named = {value: quality for value, quality in accept}
-    html = named.get("text/html", 0) > 0 and all(
-        named.get("text/html", 0) > quality for value, quality in named.items()
-        if value in SOLUTION_TYPES or value in GRAPH_TYPES)
-    solutions = accept.best_match(list(SOLUTION_TYPES), default=SOLUTION_DEFAULT)
-    graphs = accept.best_match(list(GRAPH_TYPES), default=GRAPH_DEFAULT)
-    if accept.best == "*/*" or not request.headers.get("Accept"):
-        solutions, graphs = SOLUTION_DEFAULT, GRAPH_DEFAULT
-    return solutions, graphs, html
+def _choose(override: str | None) -> tuple[Format, Format, bool]:
+    """(results format, graph format, editor page wanted), from `format=` or else Accept."""
+    if override:
+        results, graphs = formats.resolve(override, ON_SPARQL_RESULTS), formats.resolve(override, ON_SPARQL_GRAPHS)
+        if results is None and graphs is None:
+            raise BadRequest(f"unknown format {override!r}; use one of {formats.tokens(ON_SPARQL_RESULTS)}, "
+                             f"{formats.tokens(GRAPHS)}")
+        if HTML in (results, graphs):
+            return RESULTS[0], GRAPHS[0], True
+        return results or RESULTS[0], graphs or GRAPHS[0], False
+    accept = request.headers.get("Accept")
+    # The editor page only for a client that prefers text/html to every format it names: `Accept: */*`
+    # (curl, python-requests) gets SPARQL results, not the page.
+    html = formats.negotiate(accept, ON_SPARQL) is HTML
+    return formats.negotiate(accept, RESULTS, RESULTS[0]), formats.negotiate(accept, GRAPHS, GRAPHS[0]), html
 
 
 def _operation() -> tuple[str | None, dict[str, list[str]]]:
@@ -142,8 +132,8 @@ def sparql():
     try:
         response = _answer()
     except QueryFailed as error:
-        response = error_response(error.status, str(error))
-        response = response if isinstance(response, Response) else Response(*response)
+        # A protocol client that states no preference gets text, the editor page's user the page.
+        response = error_response(error.status, str(error), prefer=g.get("eqgraph_format") or RESULTS[0])
         if error.status == 503:
             response.headers["Retry-After"] = str(max(1, round(state().web.query_timeout)))
     for key, value in CORS.items():
@@ -154,6 +144,7 @@ def sparql():
 def _answer() -> Response:
     query, params = _operation()
     solutions, graphs, html = _choose(params.get("format", [None])[0])
+    chosen(HTML if html else solutions)
     if query is None:
         if html:
             return _page(EXAMPLES[0][1], None, None)
@@ -162,14 +153,14 @@ def _answer() -> Response:
     if len(query) > web.max_query:
         raise QueryTooLarge(f"the query is {len(query):,} characters long; this endpoint accepts at most "
                             f"{web.max_query:,}")
-    job = Request(query, solutions if not html else "application/sparql-results+json", graphs,
+    job = Request(query, solutions.media_type if not html else RESULTS[0].media_type, graphs.media_type,
                   tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
                   web.max_rows, web.endpoint_url, web.max_bytes,
                   web.service_allowlist)
     if html:
         return _html(query, job)
     answer = _run(job)
-    response = Response(answer.body, content_type=_with_charset(answer.content_type))
+    response = Response(answer.body, content_type=_content_type(answer.content_type))
     response.headers["Vary"] = "Accept"
     if answer.truncated:
         response.headers["X-Eqgraph-Truncated"] = "true"
@@ -184,8 +175,10 @@ def _run(job: Request):
     return state().release.sparql.run(job, client=request.remote_addr or "", describe=job.query, arrived=arrived)
 
 
-def _with_charset(media: str) -> str:
-    return media if "charset" in media or media.endswith(("+json", "ld+json")) else f"{media}; charset=utf-8"
+def _content_type(media: str) -> str:
+    """The Content-Type of an answer in a format of the table (charset named for text formats)."""
+    fmt = formats.resolve(media, RESULTS) or formats.resolve(media, GRAPHS)
+    return fmt.content_type if fmt is not None else media
 
 
 def _html(query: str, job: Request) -> Response:

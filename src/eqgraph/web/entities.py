@@ -2,8 +2,10 @@
 
 `/id/<path>` shows the node whose IRI is `<base><path>`: an HTML page for people (label, type,
 properties grouped, inbound links; for actions the source lines, the evidence of each link and the
-SHACL findings), and by content negotiation Turtle, JSON-LD, N-Triples or RDF/XML for machines
-(`Accept`, or `?format=turtle|jsonld|nt|xml|json`).
+SHACL findings), its JSON twin, and for machines every RDF syntax of the formats table (Turtle,
+N-Triples, JSON-LD, RDF/XML, N-Quads, TriG): by `Accept`, by `?format=` (`turtle`, `ttl`, `xml`, ...),
+or as a twin with the format's extension (`/id/partner/network-rail.ttl`, `.json`, `.rdf`). A path
+that names a node itself is that node, so an identifier with a dot in it (`action/2.6`) stays whole.
 """
 
 from __future__ import annotations
@@ -11,75 +13,63 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, request, url_for
 
 from ..catalogue import bind_values, internal_query
 from ..namespaces import EQG
-from .render import render, safe_href, state
+from .. import formats
+from ..formats import HTML, ON_ENTITY, Format
+from .render import chosen, render, safe_href, state
 
 bp = Blueprint("entities", __name__)
 
-RDF_TYPES = OrderedDict([
-    ("text/turtle", ("turtle", ox.RdfFormat.TURTLE)),
-    ("application/ld+json", ("jsonld", ox.RdfFormat.JSON_LD)),
-    ("application/n-triples", ("nt", ox.RdfFormat.N_TRIPLES)),
-    ("application/rdf+xml", ("xml", ox.RdfFormat.RDF_XML)),
-])
-BY_NAME = {name: (media, fmt) for media, (name, fmt) in RDF_TYPES.items()}
 HIDDEN = {str(EQG.hasEvidence)}
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def _negotiate() -> str | None:
-    """'html', 'json', or an RDF media type."""
-    fmt = request.args.get("format")
-    if fmt == "json":
-        return "json"
-    if fmt in BY_NAME:
-        return BY_NAME[fmt][0]
-    if fmt:
-        abort(400, f"unknown format {fmt!r}; use html, json, turtle, jsonld, nt or xml")
-    offered = ["text/html", "application/json", *RDF_TYPES]
-    best = request.accept_mimetypes.best_match(offered, default="text/html")
-    return {"text/html": "html", "application/json": "json"}.get(best, best)
+def _wanted(twin: Format | None) -> Format:
+    """The format asked for: the `.ext` twin, else `?format=`, else Accept (the page by default)."""
+    if twin is not None:
+        return chosen(twin)
+    token = request.args.get("format")
+    if token:
+        found = formats.resolve(token, ON_ENTITY)
+        if found is None:
+            abort(400, f"unknown format {token!r}; use {formats.tokens(ON_ENTITY)}")
+        return chosen(found)
+    return chosen(formats.negotiate(request.headers.get("Accept"), ON_ENTITY, HTML))
+
+
+def _properties(rest: str):
+    """(IRI, node, its property rows), or None when nothing in the graph has that name."""
+    try:
+        node = ox.NamedNode(state().settings.base + rest)
+    except ValueError:
+        return None
+    rows = list(state().release.store.query(bind_values(internal_query("entity-properties"), {"entity": node})))
+    return (node.value, node, rows) if rows else None
 
 
 @bp.route("/id/<path:rest>")
 def entity(rest: str):
-    release = state().release
-    iri = state().settings.base + rest
-    try:
-        node = ox.NamedNode(iri)
-    except ValueError:
-        abort(404, f"{rest!r} is not a valid identifier")
-    store = release.store
-    properties = list(store.query(bind_values(internal_query("entity-properties"), {"entity": node})))
-    if not properties and rest.endswith(".json"):
-        return _entity_json(rest[: -len(".json")])
-    if not properties:
-        abort(404, f"nothing in the graph is called {iri}")
-    wanted = _negotiate()
-    if wanted not in ("html", "json"):
+    found, twin = _properties(rest), None
+    stem, dot, extension = rest.rpartition(".")
+    if found is None and dot and "/" not in extension:
+        twin = formats.resolve(extension, ON_ENTITY)
+        found = _properties(stem) if twin is not None else None
+    if found is None:
+        abort(404, f"nothing in the graph is called {state().settings.base + rest}")
+    iri, node, properties = found
+    wanted = _wanted(twin)
+    headers = {"Vary": "Accept"}
+    if wanted.kind == "graph":
+        store = state().release.store
         triples = store.query(bind_values(internal_query("entity-graph"), {"entity": node}))
-        body = ox.serialize(triples, format=RDF_TYPES[wanted][1],
-                            **({"prefixes": state().prefixes} if wanted in ("text/turtle", "application/rdf+xml") else {}))
-        return Response(body, mimetype=wanted, headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"})
+        body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(wanted.media_type),
+                            **({"prefixes": state().prefixes} if wanted.writer in ("turtle", "xml") else {}))
+        return Response(body, content_type=wanted.content_type, headers={**headers, "Access-Control-Allow-Origin": "*"})
     data = describe(iri, properties)
-    response = render("entity.html", data, "json" if wanted == "json" else None)
-    if isinstance(response, tuple):
-        body, status = response
-        return Response(body, status=status, headers={"Vary": "Accept"})
-    response.headers["Vary"] = "Accept"
-    return response
-
-
-def _entity_json(rest: str):
-    iri = state().settings.base + rest
-    properties = list(state().release.store.query(
-        bind_values(internal_query("entity-properties"), {"entity": ox.NamedNode(iri)})))
-    if not properties:
-        abort(404, f"nothing in the graph is called {iri}")
-    return render("entity.html", describe(iri, properties), "json")
+    return render("entity.html", data, wanted.name)
 
 
 def _value(term, label) -> dict:
@@ -123,7 +113,7 @@ def describe(iri: str, properties) -> dict:
                for r in release.store.query(bind_values(internal_query("entity-inbound"), {"entity": node}))]
     data = {"title": label or _short(iri), "iri": iri, "types": types, "properties": list(groups.values()),
             "inbound": inbound, "findings": release.report.get(iri, []), "evidence": [], "source": None,
-            "formats": {name: f"?format={name}" for name in ("turtle", "jsonld", "nt", "xml", "json")}}
+            "formats": _twins(iri)}
     is_action = any(t.get("iri") == str(EQG.Action) for t in types)
     if is_action or any(t.get("iri") in (str(EQG.EqualityObjective), str(EQG.PriorityArea)) for t in types):
         for row in release.store.query(bind_values(internal_query("action-source"), {"entity": node})):
@@ -137,3 +127,9 @@ def describe(iri: str, properties) -> dict:
              "target": _value(r["target"], r["targetLabel"]), "field": r["field"].value, "words": r["words"].value}
             for r in release.store.query(bind_values(internal_query("action-evidence"), {"entity": node}))]
     return data
+
+
+def _twins(iri: str) -> dict[str, str]:
+    """Links to the node in every other format: its `.ext` twins (label -> path)."""
+    path = url_for("entities.entity", rest=iri[len(state().settings.base):])
+    return {f.label: f"{path}.{f.extension}" for f in ON_ENTITY if f is not HTML}

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections import OrderedDict
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request, url_for
 
+from .. import formats
 from ..catalogue import ParameterError, UnknownQuery, internal_query
-from ..results import write_result
-from .render import local_path, render, safe_href, state
+from ..formats import HTML, ON_QUERY_GRAPH, ON_QUERY_SOLUTIONS
+from ..results import CSV_BOM, solutions
+from .render import chosen, local_path, render, safe_href, state
 
 bp = Blueprint("pages", __name__)
 
@@ -63,16 +64,24 @@ def query_list():
 
 
 @bp.route("/query/<name>")
-@bp.route("/query/<name>.<fmt>")
-def query_page(name: str, fmt: str | None = None):
-    if fmt not in (None, "json", "csv", "tsv", "ttl"):
-        abort(404, f"no {fmt!r} download; try .json, .csv or .tsv")
+@bp.route("/query/<name>.<ext>")
+def query_page(name: str, ext: str | None = None):
+    """A saved query's page, and its twins: `.json` (the page's data), the SPARQL results formats of a
+    SELECT or ASK (`.csv`, `.tsv`, `.srj`, `.srx`) or the RDF syntaxes of a CONSTRUCT (`.ttl`, `.nt`,
+    `.jsonld`, `.rdf`, ...), from the formats table; without an extension, by Accept."""
     release = state().release
     catalogue = release.catalogue
+    if ext is not None:  # an error before the query is known answers in the kind asked for too
+        asked = formats.resolve(ext, ON_QUERY_SOLUTIONS) or formats.resolve(ext, ON_QUERY_GRAPH)
+        if asked is not None:
+            chosen(asked)
     try:
         query = catalogue.get(name)
     except UnknownQuery as error:
         abort(404, str(error))
+    builds_graph = query.form in ("CONSTRUCT", "DESCRIBE")
+    offered = ON_QUERY_GRAPH if builds_graph else ON_QUERY_SOLUTIONS
+    fmt = chosen(_format(name, ext, offered, builds_graph))
     values = {p.name: request.args[p.name] for p in query.params if request.args.get(p.name)}
     fields = []
     for param in query.params:
@@ -82,47 +91,68 @@ def query_page(name: str, fmt: str | None = None):
     result, error, status = None, None, 200
     if not missing:
         try:
-            # A page shows the first rows; a download (or JSON twin) carries up to the endpoint's cap.
-            result = catalogue.run(name, values, limit=state().web.page_rows if fmt is None else state().web.max_rows)
+            # A page shows the first rows; a download (or the `.json` twin) carries up to the endpoint's cap.
+            page = ext is None and fmt.kind == "page"
+            result = catalogue.run(name, values, limit=state().web.page_rows if page else state().web.max_rows)
         except ParameterError as exc:
             error, status = str(exc), 400
     if result is not None:  # show what each typed name was taken to mean ("police" -> the Met)
         for field in fields:
             if field["options"] and field["name"] in result.bindings:
                 field["value"] = result.bindings[field["name"]]
-    if fmt in ("csv", "tsv") and result is not None:
-        out = io.StringIO()
-        write_result(result, fmt, out)
-        mimetype = "text/csv" if fmt == "csv" else "text/tab-separated-values"
-        return Response(out.getvalue(), content_type=f"{mimetype}; charset=utf-8",
-                        headers=_download_headers(name, fmt, result))
-    if fmt in ("csv", "tsv", "ttl") and result is None:
-        abort(400, error or f"parameters needed: {', '.join(missing)}")
-    if fmt == "ttl":
-        if query.form not in ("CONSTRUCT", "DESCRIBE"):
-            abort(404, "Turtle downloads are for queries that build a graph (CONSTRUCT); use .csv or .json")
-        triples = [ox.Triple(r["subject"], r["predicate"], r["object"]) for r in result.rows]
-        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=state().prefixes)
-        return Response(body, mimetype="text/turtle", headers=_download_headers(name, "ttl", result))
+    if fmt.kind != "page":
+        if result is None:
+            abort(400, error or f"parameters needed: {', '.join(missing)}")
+        return _download(name, fmt, result, attachment=ext is not None)
+    links = [{"ext": f.extension, "label": f.label, "href": url_for("pages.query_page", name=name, ext=f.extension,
+                                                                   **values)}
+             for f in offered if f is not HTML] if result else []
     data = {
         "title": query.title, "name": name, "description": query.description, "tags": list(query.tags),
         "fields": fields, "missing": missing, "error": error, "sparql": query.sparql,
         "share": request.full_path.rstrip("?"),
         "result": {**_result_data(result), "interpreted": result.interpreted, "typed": values} if result else None,
-        "downloads": {f: url_for("pages.query_page", name=name, fmt=f, **values)
-                      for f in (("ttl", "json") if query.form in ("CONSTRUCT", "DESCRIBE") else ("csv", "json"))}
-        if result else {},
+        "downloads": {link["ext"]: link["href"] for link in links}, "download_links": links,
     }
-    return render("query.html", data, fmt, status)
+    return render("query.html", data, fmt.name, status)
 
 
-def _download_headers(name: str, fmt: str, result) -> dict:
-    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+def _format(name: str, ext: str | None, offered, builds_graph: bool):
+    if ext is None:
+        return formats.negotiate(request.headers.get("Accept"), offered, HTML)
+    fmt = formats.resolve(ext, offered)
+    if fmt is not None:
+        return fmt
+    other = formats.resolve(ext, ON_QUERY_SOLUTIONS if builds_graph else ON_QUERY_GRAPH)
+    if other is not None:
+        kind = "queries that build a graph (CONSTRUCT)" if other.kind == "graph" else "SELECT and ASK queries"
+        abort(404, f"{other.label} downloads are for {kind}; {name} offers {_extensions(offered)}")
+    abort(404, f"no .{ext} download of {name}; try {_extensions(offered)}")
+
+
+def _extensions(offered) -> str:
+    return ", ".join(f".{f.extension}" for f in offered if f is not HTML)
+
+
+def _download(name: str, fmt, result, attachment: bool) -> Response:
+    """A result in a results format or RDF syntax. The `.csv` download, a file people open in a
+    spreadsheet, starts with a UTF-8 byte order mark (Excel reads it as UTF-8 only then); the same
+    CSV by Accept, for programs, is the spec's, without one."""
+    if fmt.kind == "graph":
+        triples = [ox.Triple(r["subject"], r["predicate"], r["object"]) for r in result.rows]
+        body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(fmt.media_type),
+                            **({"prefixes": state().prefixes} if fmt.writer in ("turtle", "xml") else {}))
+    else:
+        body = solutions(result, fmt.writer)
+        if fmt.name == "csv" and attachment:
+            body = CSV_BOM.encode("utf-8") + body
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt.extension}"'} if attachment else \
+        {"Vary": "Accept"}
     if result.truncated:  # never silently: the download says it stopped at the cap
         headers["X-Eqgraph-Truncated"] = "true"
     if result.interpreted:  # nor how a typed name was read: {"partner": "Clarion Housing Group"}
         headers["X-Eqgraph-Read-As"] = json.dumps(result.interpreted, ensure_ascii=True)
-    return headers
+    return Response(body, content_type=fmt.content_type, headers=headers)
 
 
 def _link_text(row: dict, var: str, iri_columns: int) -> str | None:

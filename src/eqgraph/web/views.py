@@ -6,13 +6,15 @@ committed) and served from this site, so it works offline.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory, url_for
 
-from .render import render, safe_href, state
+from .. import formats
+from ..formats import HTML, ON_GRAPH_VIEW
+from .render import chosen, render, safe_href, state
 
 bp = Blueprint("views", __name__)
 
-DOWNLOADS = {"json": "application/json", "graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
+DOWNLOADS = tuple(f for f in ON_GRAPH_VIEW if f is not HTML)  # a view's twins: .json, .graphml, .gexf
 VENDOR = {"cytoscape.min.js": ("cytoscape", "dist", "cytoscape.min.js")}
 
 
@@ -34,26 +36,40 @@ def graph(name: str):
     data = state().release.graphs.get(name)
     if data is None:
         abort(404, f"no graph view named {name!r}")
+    fmt = chosen(formats.negotiate(request.headers.get("Accept"), ON_GRAPH_VIEW, HTML))
+    if fmt.kind == "network":  # GraphML or GEXF by Accept: the twin's file
+        return download(name, fmt.extension)
+    return _page(name, data, fmt)
+
+
+def _page(name: str, data: dict, fmt):
     nodes = sorted(data["nodes"], key=lambda n: -n["betweenness"])
     for node in nodes:
         node["href"] = safe_href(node["id"])
     return render("graph.html", {"title": data["title"], "name": name, "description": data["description"],
                                  "nodes": nodes, "edges": data["edges"], "query": data["query"],
-                                 "downloads": {f: url_for("views.download", name=name, fmt=f) for f in DOWNLOADS},
-                                 "data_url": url_for("views.download", name=name, fmt="json")})
+                                 "downloads": {f.extension: url_for("views.download", name=name, fmt=f.extension)
+                                               for f in DOWNLOADS},
+                                 "data_url": url_for("views.download", name=name, fmt="json")}, fmt.name)
 
 
 @bp.route("/graphs/<name>.<fmt>")
 def download(name: str, fmt: str):
-    if fmt not in DOWNLOADS or name not in state().release.graphs:
-        abort(404, f"no download {name}.{fmt}; formats: {', '.join(DOWNLOADS)}")
-    if fmt == "json":  # with a link to each node's page on this site
+    """A view's twin: `.json` (its nodes and edges, each node linked to its page here), `.graphml`,
+    `.gexf` (files written at build time), named as in the formats table."""
+    found = formats.resolve(fmt, ON_GRAPH_VIEW)
+    if found is None or name not in state().release.graphs:
+        abort(404, f"no download {name}.{fmt}; formats: {', '.join('.' + f.extension for f in DOWNLOADS)}")
+    chosen(found)
+    if found is HTML:
+        return _page(name, state().release.graphs[name], HTML)
+    if found.name == "json":  # with a link to each node's page on this site
         data = dict(state().release.graphs[name])
         data["nodes"] = [{**n, "href": safe_href(n["id"])} for n in data["nodes"]]
         return jsonify(data)
     folder = state().release.path / "graphs"
-    return send_from_directory(folder, f"{name}.{fmt}", mimetype=DOWNLOADS[fmt], as_attachment=fmt != "json",
-                               download_name=f"eqgraph-{name}.{fmt}")
+    return send_from_directory(folder, f"{name}.{found.extension}", mimetype=found.media_type, as_attachment=True,
+                               download_name=f"eqgraph-{name}.{found.extension}")
 
 
 def _charts() -> list[dict]:
