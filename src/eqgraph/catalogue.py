@@ -26,12 +26,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 import yaml
 
 from . import resources
 from .errors import EqgraphError, InputError
 from .naming import MAX_TYPED, Name, name_key, read_name
+from .store.terms import IRI, BlankNode, Literal
 
 DEFAULT_LIMIT = 1000
 _OUTER_WHERE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
@@ -80,7 +80,7 @@ class SavedQuery:
 class QueryResult:
     query: SavedQuery
     variables: list[str]
-    rows: list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | None]]
+    rows: list[dict[str, IRI | Literal | BlankNode | None]]
     truncated: bool
     elapsed: float
     sparql: str  # exactly what was sent to the store
@@ -143,8 +143,9 @@ def internal_query(name: str) -> str:
 
 def bind_values(sparql: str, terms: dict[str, object], path: Path | str = "query") -> str:
     """`sparql` with a VALUES block binding the terms, first in its outermost WHERE group. The terms
-    are pyoxigraph terms, serialised by pyoxigraph (quotes, backslashes and IRIs checked and escaped):
-    values, never text."""
+    are `store.terms` values, checked when made and written in their escaped SPARQL form: values,
+    never text. A VALUES block works on every SPARQL 1.1 store and keeps the query's meaning (a
+    substitution would also reach into subqueries)."""
     if not terms:
         return sparql
     names = sorted(terms)
@@ -181,7 +182,7 @@ class Catalogue:
     def _lookup(self, type_name: str) -> list[tuple[str, str, str, bool]]:
         """(IRI, display label, name, shown) — shown: a label rather than a synonym or abbreviation."""
         if type_name not in self._names:
-            cls = ox.NamedNode(self.types[type_name]["class"])
+            cls = IRI(self.types[type_name]["class"])
             rows = self.store.query(bind_values(internal_query("lookup"), {"class": cls}))
             self._names[type_name] = [
                 (r["thing"].value, (r["label"] or r["name"]).value, r["name"].value, r["shown"].value == "true")
@@ -222,8 +223,8 @@ class Catalogue:
             if spec["datatype"].endswith("#integer"):
                 if not re.fullmatch(r"[+-]?\d{1,9}", value.strip()):
                     raise ParameterError(f"parameter {param.name!r} must be a whole number, not {value!r}")
-                return ox.Literal(str(int(value)), datatype=ox.NamedNode(spec["datatype"]))
-            return ox.Literal(value)
+                return Literal(str(int(value)), IRI(spec["datatype"]))
+            return Literal(value)
         wanted = " ".join(value.split()).casefold()
         if not wanted:
             raise ParameterError(f"parameter {param.name!r} needs a value, e.g. {param.name}={param.example}")
@@ -232,7 +233,7 @@ class Catalogue:
             raise ParameterError(f"{param.name} is {len(value)} characters long; a name has at most {MAX_TYPED}")
         hits = set(read_name(value, self._readable(param.type), groups=spec.get("groups", False)))
         if len(hits) == 1:
-            return ox.NamedNode(hits.pop())
+            return IRI(hits.pop())
         labels = sorted({label for _, label, _ in names})
         if hits:
             several = ", ".join(sorted({label for iri, label, _ in names if iri in hits}))
@@ -272,21 +273,18 @@ class Catalogue:
         said = self.interpreted(query, values or {}, bound)
         cap = self.limit if limit is None else limit
         started = time.perf_counter()
-        solutions = self.store.query(sparql)
-        if isinstance(solutions, bool) or query.form == "ASK":
-            return QueryResult(query, ["result"], [{"result": ox.Literal(str(bool(solutions)).lower())}], False,
-                               time.perf_counter() - started, sparql, bound, said)
-        variables = [v.value for v in getattr(solutions, "variables", [])] or ["subject", "predicate", "object"]
-        rows, truncated = [], False
-        for solution in solutions:
-            if len(rows) >= cap:
-                truncated = True
-                break
-            if isinstance(solution, ox.Triple):
-                rows.append({"subject": solution.subject, "predicate": solution.predicate, "object": solution.object})
-            else:
-                rows.append({v: solution[v] for v in variables})
-        return QueryResult(query, variables, rows, truncated, time.perf_counter() - started, sparql, bound, said)
+        answer = self.store.query(sparql, limit=cap)
+        elapsed = time.perf_counter() - started
+        if isinstance(answer, bool) or query.form == "ASK":
+            return QueryResult(query, ["result"], [{"result": Literal(str(bool(answer)).lower())}], False,
+                               elapsed, sparql, bound, said)
+        if not hasattr(answer, "variables"):  # CONSTRUCT / DESCRIBE: one row per triple
+            variables = ["subject", "predicate", "object"]
+            rows = [{"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in answer]
+        else:
+            variables = list(answer.variables)
+            rows = [dict(zip(variables, (row[i] for i in range(len(variables))))) for row in answer]
+        return QueryResult(query, variables, rows, answer.truncated, elapsed, sparql, bound, said)
 
 
 # --- publishing -----------------------------------------------------------------------------------

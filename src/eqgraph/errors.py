@@ -74,3 +74,27 @@ class DamageFound(EqgraphError):
         documents = sorted({str(d).split(":", 1)[0] for d in self.damage})
         return (f"{len(self.damage)} sign(s) of damage in {', '.join(documents)} (warnings above); "
                 "--strict makes damage an error")
+
+
+# --- queries: each with the HTTP status a web front end answers with -----------------------------
+
+class QueryFailed(EqgraphError):
+    """A query could not be answered; `status` is the HTTP status the web app answers with."""
+
+    status = 400
+
+
+class Busy(QueryFailed):
+    status = 503
+
+
+class QueryTimeout(QueryFailed):
+    status = 503
+
+
+class OutOfMemory(QueryFailed):
+    status = 503
+
+
+class WorkerCrashed(QueryFailed):
+    status = 500

@@ -31,7 +31,8 @@ from .extract import Extractor
 from .ingest import Corrections, Damage, ingest_documents
 from .model import Plan
 from .namespaces import Iris
-from .store import OxigraphStore, publish_release
+from .store import graph_iri, publish_release
+from .store.oxigraph import OxigraphStore
 from .validate import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -45,7 +46,7 @@ def _quiet(_) -> None:
 @dataclass
 class Compiled:
     plans: list[Plan]
-    parts: list[Graph]  # the context (ontology, vocabularies, catalogue) and one graph per plan
+    parts: dict[str, Graph]  # named graph (`store.graph_iri` parts) -> its triples, each triple in one
     report: Report
     timings: dict[str, float] = field(default_factory=dict)
     damage: list[Damage] = field(default_factory=list)  # evidence that a document lacks something
@@ -54,12 +55,12 @@ class Compiled:
     def graph(self) -> Graph:
         """All parts in one rdflib graph (for inspection and tests; the build never merges them)."""
         merged = new_graph()
-        for part in self.parts:
+        for part in self.parts.values():
             merged += part
         return merged
 
     def triple_count(self) -> int:
-        return sum(len(part) for part in self.parts)
+        return sum(len(part) for part in self.parts.values())
 
 
 @dataclass
@@ -131,17 +132,18 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     report = validate(ReadOnlyGraphAggregate([context, carried]), load_shapes("vocabulary"))
     plan_shapes = load_shapes("plan")
     clock.lap("validate")
-    parts = [context, carried, catalogue]
+    # Named graphs, in this order: a triple two parts share is stored once, in the first that has it.
+    parts = {"ontology": ontology, "vocabularies": vocab + minted, "continuity": carried, "catalogue": catalogue}
     for index, plan in enumerate(plans, start=1):
         triples = plan_graph(plan, extractions[plan.id], iris)
         clock.lap("build")
         report.extend(validate(ReadOnlyGraphAggregate([triples, context]), plan_shapes))
         clock.lap("validate")
-        parts.append(triples)
+        parts[f"plan/{plan.id}"] = triples
         if len(plans) > 5 and index % 10 == 0:
             progress(f"build+validate: {index}/{len(plans)} plans")
     clock.lap("build")
-    progress(f"build: {sum(len(p) for p in parts)} triples ({clock.timings.get('build', 0):.2f}s); "
+    progress(f"build: {sum(len(p) for p in parts.values())} triples ({clock.timings.get('build', 0):.2f}s); "
              f"validate: {len(report.violations)} violation(s), {len(report.warnings)} warning(s), "
              f"{len(report.notes)} note(s) ({clock.timings.get('validate', 0):.2f}s)")
     compiled = Compiled(plans, parts, report, clock.timings, damage)
@@ -156,10 +158,10 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
     _check_home(settings.home)
     compiled = compile_graph(paths, settings, progress, warn=warn, strict=strict)
     started = time.perf_counter()
-    ntriples = b"".join(part.serialize(format="nt", encoding="utf-8") for part in compiled.parts)
+    nquads = as_nquads(compiled.parts, settings.base)
 
     def write(directory: Path) -> None:
-        store = OxigraphStore.create(directory / "store", ntriples)
+        store = OxigraphStore.create(directory / "store", nquads)
         # What the web front end shows next to the graph: the source lines, SHACL results per node,
         # and the graph views (computed once here, never per request).
         documents = directory / "documents"
@@ -222,3 +224,19 @@ def unknown_names(paths: Sequence[Path], settings: Settings):
     vocab = load_vocabularies(settings.base)
     lexicon = Vocabulary(vocab, set(vocab.subjects(SKOS.prefLabel, None)))
     return candidates(plans, lexicon, load_reviewed(resources.data_dir() / "vocab" / "reviewed-names.yaml"))
+
+
+def as_nquads(parts: dict[str, Graph], base: str) -> bytes:
+    """The parts as N-Quads, each in its named graph (`<base>graph/<name>`), each triple once: in the
+    first part that holds it (a union default graph would count a triple held twice twice)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for name, part in parts.items():
+        suffix = f" <{graph_iri(base, name)}> .\n"
+        for line in part.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines():
+            line = line.strip()
+            if not line or line in seen:
+                continue
+            seen.add(line)
+            out.append(line[:-1].rstrip() + suffix)  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
+    return "".join(sorted(out)).encode("utf-8")

@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 
 from . import formats, results
+from .errors import QueryFailed
 from .formats import GRAPHS, RESULTS
 from .results import SolutionWriter
-from .workers import QueryFailed
 
 # Media types per result kind, read from the formats table (eqgraph.formats): media type -> writer
 # (the results writers of eqgraph.results; the store's RDF serialisers), and what a client that
@@ -70,6 +70,12 @@ def _tokens(query: str):
                     yield "other", "."
                 if part:
                     yield "word", part
+
+
+def names_dataset(query: str) -> bool:
+    """Whether the query chooses its own dataset (FROM or FROM NAMED), which then replaces the default
+    union of all graphs."""
+    return any(kind == "word" and text.upper() == "FROM" for kind, text in _tokens(query))
 
 
 class EndpointError(QueryFailed):
@@ -169,53 +175,38 @@ def write_boolean(value: bool, writer: str) -> tuple[bytes, str]:
     return results.write_boolean(value, fmt.writer), fmt.media_type
 
 
-def execute(store, request: Request) -> Answer:
-    """Check, run and serialise one query on a pyoxigraph store (the task of the endpoint's workers)."""
-    import pyoxigraph as ox
-
-    check_query(request.query, request.service_allowlist)
-    kwargs = {"base_iri": request.base_iri} if request.base_iri else {}
-    if request.default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-    if request.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
-    result = store.query(request.query, **kwargs)
-    if isinstance(result, (ox.QueryBoolean, bool)):
-        body, content_type = write_boolean(bool(result), SOLUTION_TYPES[request.accept])
-        return Answer(content_type, body, kind="boolean")
-    if isinstance(result, ox.QueryTriples):
-        return _graph_answer(result, request)
-    variables = [v.value for v in result.variables]
+def serialise_solutions(variables: list[str], rows, request: Request) -> Answer:
+    """SELECT rows (lists of terms, in `variables` order) as the chosen results format, one row at a
+    time, stopping at `max_rows` rows or before the row that would pass `max_bytes`."""
     out = _SolutionWriter(variables, SOLUTION_TYPES[request.accept])
-    parts, rows, truncated = [out.head()], 0, False
+    parts, count, truncated = [out.head()], 0, False
     size = len(parts[0]) + len(out.tail())
-    for solution in result:
-        if rows >= request.max_rows:
+    for terms in rows:
+        if count >= request.max_rows:
             truncated = True
             break
-        piece = out.row([solution[v] for v in variables])
+        piece = out.row(terms)
         if size + len(piece) > request.max_bytes:
             truncated = True
             break
         parts.append(piece)
         size += len(piece)
-        rows += 1
+        count += 1
         out.accepted()
     parts.append(out.tail())
-    return Answer(request.accept, b"".join(parts), truncated, "solutions", rows)
+    return Answer(request.accept, b"".join(parts), truncated, "solutions", count)
 
 
-def _graph_answer(result, request: Request) -> Answer:
-    """Triples up to the row cap and, measured as N-Triples, the byte cap; then the chosen syntax."""
-    import pyoxigraph as ox
-
-    triples, size, truncated = [], 0, False
-    for triple in result:
+def serialise_graph(triples, request: Request, serialise) -> Answer:
+    """CONSTRUCT / DESCRIBE triples up to the row cap and, measured as N-Triples, the byte cap; then
+    `serialise(triples, format name)` writes the chosen syntax."""
+    kept, size, truncated = [], 0, False
+    for triple in triples:
         weight = len(str(triple).encode("utf-8")) + 3
-        if len(triples) >= request.max_rows or size + weight > request.max_bytes:
+        if len(kept) >= request.max_rows or size + weight > request.max_bytes:
             truncated = True
             break
-        triples.append(triple)
+        kept.append(triple)
         size += weight
-    fmt = ox.RdfFormat.from_media_type(formats.resolve(request.graph_accept, GRAPHS).media_type)
-    return Answer(request.graph_accept, ox.serialize(triples, format=fmt), truncated, "graph", len(triples))
+    body = serialise(kept, GRAPH_TYPES[request.graph_accept])
+    return Answer(request.graph_accept, body, truncated, "graph", len(kept))

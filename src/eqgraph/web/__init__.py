@@ -68,7 +68,7 @@ class WebSettings:
 
     def pool_limits(self, pool: str):
         """The `PoolLimits` of the `sparql` or `pages` pool."""
-        from ..workers import PoolLimits
+        from ..store.pool import PoolLimits
 
         if pool == "sparql":
             return PoolLimits(self.query_workers, self.query_queue, self.query_timeout, self.query_memory_mb,
@@ -89,7 +89,7 @@ def _number(name: str, raw: str, kind):
 
 
 def create_app(settings: Settings | None = None, web: WebSettings | None = None) -> Flask:
-    from . import endpoint, entities, errors, pages, views
+    from . import caching, endpoint, entities, errors, pages, views
     from .state import AppState
 
     root = resources.root() / "web"
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, web: WebSettings | None = None)
     for blueprint in (pages.bp, entities.bp, endpoint.bp, views.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
+    caching.register(app)
     return app
 
 

@@ -20,9 +20,9 @@ from urllib.parse import parse_qs
 from flask import Blueprint, Response, g, render_template, request
 
 from .. import formats
+from ..errors import QueryFailed
 from ..formats import GRAPHS, HTML, ON_SPARQL, ON_SPARQL_GRAPHS, ON_SPARQL_RESULTS, RESULTS, Format
 from ..sparql import EndpointError, Request
-from ..workers import QueryFailed
 from .errors import error_response
 from .render import chosen, safe_href, state
 
@@ -172,7 +172,7 @@ def _run(job: Request):
         arrived = float(request.headers.get("X-Eqgraph-Arrived", ""))  # set by eqgraph.web.server
     except ValueError:
         arrived = None
-    return state().release.sparql.run(job, client=request.remote_addr or "", describe=job.query, arrived=arrived)
+    return state().release.store.answer(job, client=request.remote_addr or "", arrived=arrived)
 
 
 def _content_type(media: str) -> str:

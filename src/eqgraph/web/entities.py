@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request, url_for
 
 from ..catalogue import bind_values, internal_query
 from ..namespaces import EQG
+from ..store import IRI, BlankNode
 from .. import formats
 from ..formats import HTML, ON_ENTITY, Format
 from .render import chosen, render, safe_href, state
@@ -43,7 +43,7 @@ def _wanted(twin: Format | None) -> Format:
 def _properties(rest: str):
     """(IRI, node, its property rows), or None when nothing in the graph has that name."""
     try:
-        node = ox.NamedNode(state().settings.base + rest)
+        node = IRI(state().settings.base + rest)
     except ValueError:
         return None
     rows = list(state().release.store.query(bind_values(internal_query("entity-properties"), {"entity": node})))
@@ -65,18 +65,17 @@ def entity(rest: str):
     if wanted.kind == "graph":
         store = state().release.store
         triples = store.query(bind_values(internal_query("entity-graph"), {"entity": node}))
-        body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(wanted.media_type),
-                            **({"prefixes": state().prefixes} if wanted.writer in ("turtle", "xml") else {}))
+        body = store.serialize_triples(triples, wanted.writer, state().prefixes)
         return Response(body, content_type=wanted.content_type, headers={**headers, "Access-Control-Allow-Origin": "*"})
     data = describe(iri, properties)
     return render("entity.html", data, wanted.name)
 
 
 def _value(term, label) -> dict:
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, IRI):
         return {"iri": term.value, "href": safe_href(term.value),
                 "text": label.value if label is not None else _short(term.value)}
-    if isinstance(term, ox.BlankNode):
+    if isinstance(term, BlankNode):
         return {"text": "(details)"}
     return {"text": term.value, "lines": term.value.split("\n")}
 
@@ -90,7 +89,7 @@ def _short(iri: str) -> str:
 
 def describe(iri: str, properties) -> dict:
     release = state().release
-    node = ox.NamedNode(iri)
+    node = IRI(iri)
     groups: "OrderedDict[str, dict]" = OrderedDict()
     types, label = [], None
     for row in properties:

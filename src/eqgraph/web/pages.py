@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request, url_for
 
 from .. import formats
 from ..catalogue import ParameterError, UnknownQuery, internal_query
 from ..formats import HTML, ON_QUERY_GRAPH, ON_QUERY_SOLUTIONS
 from ..results import CSV_BOM, solutions
+from ..store import IRI, Triple
 from .render import chosen, local_path, render, safe_href, state
 
 bp = Blueprint("pages", __name__)
@@ -139,9 +139,8 @@ def _download(name: str, fmt, result, attachment: bool) -> Response:
     spreadsheet, starts with a UTF-8 byte order mark (Excel reads it as UTF-8 only then); the same
     CSV by Accept, for programs, is the spec's, without one."""
     if fmt.kind == "graph":
-        triples = [ox.Triple(r["subject"], r["predicate"], r["object"]) for r in result.rows]
-        body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(fmt.media_type),
-                            **({"prefixes": state().prefixes} if fmt.writer in ("turtle", "xml") else {}))
+        triples = [Triple(r["subject"], r["predicate"], r["object"]) for r in result.rows]
+        body = state().release.store.serialize_triples(triples, fmt.writer, state().prefixes)
     else:
         body = solutions(result, fmt.writer)
         if fmt.name == "csv" and attachment:
@@ -167,12 +166,12 @@ def _result_data(result) -> dict:
     rows = []
     for row in result.rows:
         cells = []
-        iri_columns = sum(1 for v in result.variables if type(row.get(v)).__name__ == "NamedNode")
+        iri_columns = sum(1 for v in result.variables if isinstance(row.get(v), IRI))
         for var in result.variables:
             term = row.get(var)
             if term is None:
                 cells.append({"text": ""})
-            elif type(term).__name__ == "NamedNode":
+            elif isinstance(term, IRI):
                 href = local_path(term.value)
                 text = _link_text(row, var, iri_columns) or (href[len("/id/"):] if href else term.value)
                 cells.append({"text": text, "iri": term.value, "href": safe_href(term.value)})

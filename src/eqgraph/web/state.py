@@ -9,55 +9,47 @@ restart.
 
 from __future__ import annotations
 
-import json
 import threading
-from functools import cached_property
 from pathlib import Path
 
 from ..catalogue import Catalogue, load_catalogue
 from ..config import Settings
 from ..namespaces import PREFIXES
-from ..pooled_store import PooledStore, run_job
-from ..sparql import execute
-from ..store import current_release
-from ..workers import Pool
+from ..store import ReleaseFiles, current_release
+from ..store.pool import Pool
+from ..store.pooled import PooledStore, answer_request, run_job
 
 
 class Release:
+    """One release as the web app serves it: its files, and a store answered by its two pools."""
+
     def __init__(self, path: Path, settings: Settings, web):
         self.path = path
         self.settings = settings
-        self.info = json.loads((path / "build.json").read_text(encoding="utf-8"))
+        self.files = ReleaseFiles(path)
         self.pages = Pool("pages", path / "store", run_job, web.pool_limits("pages"))
-        self.sparql = Pool("sparql", path / "store", execute, web.pool_limits("sparql"))
-        self.store = PooledStore(self.pages, path / "store")
+        self.sparql = Pool("sparql", path / "store", answer_request, web.pool_limits("sparql"))
+        self.store = PooledStore(self.pages, path / "store", protocol_pool=self.sparql)
         self.catalogue = Catalogue(self.store, load_catalogue())
 
     def close(self) -> None:
         self.pages.close()
         self.sparql.close()
 
-    @cached_property
-    def report(self) -> dict[str, list[dict]]:
-        """SHACL results by node: the focus node, and the offending value of plan-wide rules."""
-        index: dict[str, list[dict]] = {}
-        for result in json.loads((self.path / "report.json").read_text(encoding="utf-8")):
-            index.setdefault(result["focus"], []).append(result)
-            if result.get("value") and result["value"].startswith("http"):
-                index.setdefault(result["value"], []).append(result)
-        return index
+    @property
+    def info(self) -> dict:
+        return self.files.info
 
-    @cached_property
+    @property
+    def report(self) -> dict[str, list[dict]]:
+        return self.files.report
+
+    @property
     def graphs(self) -> dict[str, dict]:
-        folder = self.path / "graphs"
-        return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
+        return self.files.views
 
     def document_lines(self, name: str, first: int, last: int) -> list[tuple[int, str]]:
-        path = self.path / "documents" / Path(name).name
-        if not path.is_file():
-            return []
-        lines = path.read_text(encoding="utf-8").split("\n")
-        return [(n, lines[n - 1]) for n in range(first, min(last, len(lines)) + 1)]
+        return self.files.document_lines(name, first, last)
 
 
 class AppState:
@@ -70,6 +62,18 @@ class AppState:
 
     @property
     def release(self) -> Release:
+        """The current release, resolved once per request: a build landing mid-request does not make
+        one page read two releases."""
+        from flask import g, has_request_context
+
+        if not has_request_context():
+            return self._current()
+        release = g.get("eqgraph_release")
+        if release is None:
+            release = g.eqgraph_release = self._current()
+        return release
+
+    def _current(self) -> Release:
         path = current_release(self.settings.home)
         with self._lock:
             if self._release is None or self._release.path != path:

@@ -67,8 +67,10 @@ def download(name: str, fmt: str):
         data = dict(state().release.graphs[name])
         data["nodes"] = [{**n, "href": safe_href(n["id"])} for n in data["nodes"]]
         return jsonify(data)
-    folder = state().release.path / "graphs"
-    return send_from_directory(folder, f"{name}.{found.extension}", mimetype=found.media_type, as_attachment=True,
+    path = state().release.files.view_file(name, found.extension)
+    if path is None:
+        abort(404, f"no download {name}.{fmt}")
+    return send_from_directory(path.parent, path.name, mimetype=found.media_type, as_attachment=True,
                                download_name=f"eqgraph-{name}.{found.extension}")
 
 

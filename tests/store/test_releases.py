@@ -1,7 +1,7 @@
 import pytest
 
 from eqgraph.errors import StoreError
-from eqgraph.store import current_release, open_current, publish_release, release_info
+from eqgraph.store import Literal, current_release, open_current, publish_release, release_info
 
 
 def test_a_release_is_queryable_and_described(built):
@@ -16,13 +16,11 @@ def test_a_release_is_queryable_and_described(built):
 
 
 def test_parameters_are_bound_as_terms_not_pasted_into_text(built):
-    import pyoxigraph as ox
-
     store = open_current(built[0].home)
     query = "SELECT ?a ?ref WHERE { ?a <https://w3id.org/eqgraph/ontology#ref> ?ref }"
-    hit = list(store.query(query, {"ref": ox.Literal("2.6")}))
+    hit = list(store.query(query, {"ref": Literal("2.6")}))
     assert len(hit) == 1 and str(hit[0]["a"].value).endswith("/merton-2017-18/action/2.6")
-    hostile = ox.Literal('x" } ; DROP ALL ; #')
+    hostile = Literal('x" } ; DROP ALL ; #')
     assert list(store.query(query, {"ref": hostile})) == []
     assert store.triple_count() == built[1].triples
 

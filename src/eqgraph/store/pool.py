@@ -31,31 +31,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EqgraphError
+from ..errors import Busy, OutOfMemory, QueryFailed, QueryTimeout, WorkerCrashed
 
 log = logging.getLogger("eqgraph.queries")
 
 
-class QueryFailed(EqgraphError):
-    """A query could not be answered; `status` is the HTTP status the web app answers with."""
-
-    status = 400
-
-
-class Busy(QueryFailed):
-    status = 503
-
-
-class QueryTimeout(QueryFailed):
-    status = 503
-
-
-class OutOfMemory(QueryFailed):
-    status = 503
-
-
-class WorkerCrashed(QueryFailed):
-    status = 500
+# What happens to a job, as counted for /health: answered, or refused / stopped and why.
+OUTCOMES = ("answered", "busy", "timeout", "memory", "crash", "refused", "malformed", "error")
 
 
 @dataclass(frozen=True)
@@ -91,11 +73,11 @@ def _limit_memory(extra_mb: int) -> None:
 
 def _worker_main(store_path: str, connection, task, memory_mb: int, nice: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops the workers
-    import pyoxigraph as ox
+    from .oxigraph import OxigraphStore
 
     if nice:
         os.nice(nice)
-    store = ox.Store.read_only(store_path)
+    store = OxigraphStore.open(Path(store_path))
     store.query("ASK { ?s ?p ?o }")  # warm the store before the memory baseline is taken
     _limit_memory(memory_mb)
     while True:
@@ -187,7 +169,7 @@ class Pool:
         with self._lock:
             return {"workers": self.limits.workers, "admitted": self._admitted,
                     "capacity": self.limits.workers + self.limits.queue, "idle": self._idle.qsize(),
-                    "timeout_s": self.limits.timeout, **dict(self.stats)}
+                    "timeout_s": self.limits.timeout, **{kind: self.stats[kind] for kind in OUTCOMES}}
 
     def run(self, job, client: str = "", describe: str = "", arrived: float | None = None):
         """Run one job; raises `Busy`, `QueryTimeout`, `OutOfMemory`, `WorkerCrashed` or `QueryFailed`.

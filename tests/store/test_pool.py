@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from eqgraph.store import current_release
-from eqgraph.workers import (
+from eqgraph.store.pool import (
     Busy,
     OutOfMemory,
     Pool,

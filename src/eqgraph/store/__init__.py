@@ -1,0 +1,59 @@
+"""The store seam: where a built graph lives and how it is queried, behind one interface.
+
+Everything that reads or writes the graph goes through a `GraphStore`; only this package speaks to an
+engine (pyoxigraph, in `oxigraph`), so a second store (a remote SPARQL 1.1 endpoint) can stand in for
+the embedded one with no change to the catalogue, the CLI or the web app. The interface speaks SPARQL
+1.1 and plain values:
+
+* `query(sparql, bindings, limit=)`: SELECT -> `Solutions` (rows of `terms`), ASK -> bool,
+  CONSTRUCT/DESCRIBE -> `Triples`; parameters are bound as terms, never pasted in as text;
+* `answer(request)`: the SPARQL protocol answer (query text, chosen media types, dataset, caps) ->
+  `sparql.Answer` (bytes, media type, truncated);
+* `graphs()`: the named graphs with their triple counts; `serialize(fmt, graph=)`: the store or one
+  graph as bytes (N-Quads and TriG keep the graphs); `serialize_triples(triples, fmt)`;
+* loading: `OxigraphStore.create(path, nquads)` makes a store from N-Quads (a build writes a new
+  release rather than changing a served one).
+
+What the web app reads beside the graph (build summary, SHACL report, graph views, source documents)
+is behind `ReleaseFiles`. `pool` and `pooled` run any of it in worker processes with bounds.
+
+Graph names (under the build's base IRI, `<base>graph/...`) are made by `graph_iri`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .releases import (
+    KEEP_RELEASES,
+    ReleaseFiles,
+    current_release,
+    open_current,
+    publish_release,
+    release_info,
+)
+from .results import Solution, Solutions, Triples
+from .terms import IRI, XSD, XSD_STRING, BlankNode, Literal, Term, Triple
+
+__all__ = [
+    "GraphStore", "IRI", "KEEP_RELEASES", "BlankNode", "Literal", "ReleaseFiles", "Solution", "Solutions", "Term",
+    "Triple", "Triples", "XSD", "XSD_STRING", "current_release", "graph_iri", "open_current", "publish_release",
+    "release_info",
+]
+
+
+class GraphStore(Protocol):
+    def query(self, sparql: str, bindings=None, *, limit: int | None = None): ...
+
+    def answer(self, request): ...
+
+    def graphs(self) -> list[tuple[str, int]]: ...
+
+    def serialize(self, fmt: str, prefixes=None, graph: str | None = None) -> bytes: ...
+
+    def serialize_triples(self, triples, fmt: str, prefixes=None) -> bytes: ...
+
+
+def graph_iri(base: str, *parts: str) -> str:
+    """The IRI of a named graph of the build: `<base>graph/vocabularies`, `<base>graph/plan/<id>` ..."""
+    return base + "graph/" + "/".join(parts)

@@ -1,0 +1,187 @@
+"""The embedded store: an Oxigraph database in a directory, the only code that speaks to the engine.
+
+Everything leaves this module as plain values (`terms`, `Solutions`, bytes): the rest of eqgraph never
+holds an engine object, so another store can stand in its place.
+
+Graphs: a release keeps each part of the graph (ontology and vocabularies, each plan, continuity, the
+query catalogue) in a named graph of its own, each triple in exactly one. A query sees their union as
+its default graph (Oxigraph counts a triple once per graph that holds it, so a triple in two graphs
+would be counted twice: the build never writes one twice), unless it names its own dataset with
+FROM / FROM NAMED or the protocol's `default-graph-uri` / `named-graph-uri`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import StoreError
+from ..sparql import SOLUTION_TYPES, Answer, Request, check_query, names_dataset
+from .results import Solutions, Triples
+from .terms import IRI, BlankNode, Literal, Term, Triple
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+DATASET_FORMATS = {"nq", "trig"}  # formats that keep the named graphs
+
+
+# --- terms in and out --------------------------------------------------------------------------------
+
+def to_engine(term: Term | Triple):
+    if isinstance(term, IRI):
+        return ox.NamedNode(term.value)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(term.value, language=term.language)
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype.value))
+    if isinstance(term, BlankNode):
+        return ox.BlankNode(term.value)
+    if isinstance(term, Triple):
+        return ox.Triple(to_engine(term.subject), to_engine(term.predicate), to_engine(term.object))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_engine(term):
+    """An engine term as a `terms` value (None stays None: an unbound variable)."""
+    if term is None:
+        return None
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return _iri(term.value)
+    if kind is ox.Literal:
+        return Literal(term.value, language=term.language) if term.language else \
+            Literal(term.value, _iri(term.datatype.value))
+    if kind is ox.BlankNode:
+        return BlankNode(term.value)
+    if kind is ox.Triple:
+        return Triple(from_engine(term.subject), from_engine(term.predicate), from_engine(term.object))
+    raise TypeError(f"an engine term eqgraph does not know: {term!r}")
+
+
+_IRIS: dict[str, IRI] = {}
+
+
+def _iri(value: str) -> IRI:
+    """IRIs repeat (predicates, classes, datatypes): made and checked once each."""
+    iri = _IRIS.get(value)
+    if iri is None:
+        if len(_IRIS) > 100_000:
+            _IRIS.clear()
+        iri = _IRIS[value] = IRI(value)
+    return iri
+
+
+# --- the store -----------------------------------------------------------------------------------------
+
+class OxigraphStore:
+    """The embedded store. `query` answers any form; `answer` answers the SPARQL protocol."""
+
+    def __init__(self, store: ox.Store, path: Path | None = None):
+        self._store = store
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> "OxigraphStore":
+        try:
+            return cls(ox.Store.read_only(str(path)), path)
+        except OSError as exc:
+            raise StoreError(f"cannot open the graph store at {path}: {exc}") from exc
+
+    @classmethod
+    def create(cls, path: Path, nquads: bytes) -> "OxigraphStore":
+        """A new store in `path` holding the N-Quads given (each triple in its named graph)."""
+        store = ox.Store(str(path))
+        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        return cls(store, path)
+
+    # queries ---------------------------------------------------------------------------------------
+
+    def _run(self, sparql: str, bindings: Mapping[str, Term] | None = None, **dataset):
+        kwargs = dict(dataset)
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): to_engine(v) for k, v in bindings.items()}
+        if not dataset and not names_dataset(sparql):
+            kwargs["use_default_graph_as_union"] = True
+        return self._store.query(sparql, **kwargs)
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *, limit: int | None = None):
+        """SELECT -> `Solutions`, ASK -> bool, CONSTRUCT/DESCRIBE -> list of `Triple`s; `bindings`
+        are substituted for variables as values (never as text). `limit`: at most that many rows,
+        and `truncated` set on the `Solutions` when there were more."""
+        result = self._run(sparql, bindings)
+        if isinstance(result, (ox.QueryBoolean, bool)):
+            return bool(result)
+        if isinstance(result, ox.QueryTriples):
+            triples, truncated = [], False
+            for triple in result:
+                if limit is not None and len(triples) >= limit:
+                    truncated = True
+                    break
+                triples.append(from_engine(triple))
+            return Triples(triples, truncated)
+        variables = [v.value for v in result.variables]
+        rows, truncated = [], False
+        for solution in result:
+            if limit is not None and len(rows) >= limit:
+                truncated = True
+                break
+            rows.append(tuple(from_engine(solution[i]) for i in range(len(variables))))
+        return Solutions(variables, rows, truncated)
+
+    def answer(self, request: Request) -> Answer:
+        """The SPARQL protocol: check, run, serialise within the request's row and byte caps."""
+        from ..sparql import serialise_graph, serialise_solutions, write_boolean
+
+        check_query(request.query, request.service_allowlist)
+        dataset = {}
+        if request.default_graphs:
+            dataset["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+        if request.named_graphs:
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+        if request.base_iri:
+            dataset["base_iri"] = request.base_iri
+        union = not (request.default_graphs or request.named_graphs or names_dataset(request.query))
+        result = self._store.query(request.query, use_default_graph_as_union=union, **dataset)
+        if isinstance(result, (ox.QueryBoolean, bool)):
+            body, content_type = write_boolean(bool(result), SOLUTION_TYPES[request.accept])
+            return Answer(content_type, body, kind="boolean")
+        if isinstance(result, ox.QueryTriples):
+            return serialise_graph((from_engine(t) for t in result), request, self.serialize_triples)
+        variables = [v.value for v in result.variables]
+        width = range(len(variables))
+        rows = ([from_engine(solution[i]) for i in width] for solution in result)
+        return serialise_solutions(variables, rows, request)
+
+    # graphs and serialisation ------------------------------------------------------------------
+
+    def graphs(self) -> list[tuple[str, int]]:
+        """(graph IRI, triples) for every named graph, by IRI."""
+        counts = self._store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return sorted((row["g"].value, int(row["n"].value)) for row in counts)
+
+    def triple_count(self) -> int:
+        return len(self._store)
+
+    def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None, graph: str | None = None) -> bytes:
+        """The whole store (or one graph) in a format of `RDF_FORMATS`; N-Quads and TriG keep the graphs."""
+        target = ox.NamedNode(graph) if graph else None
+        quads = self._store.quads_for_pattern(None, None, None, target)
+        items = quads if fmt in DATASET_FORMATS else (q.triple for q in quads)
+        kwargs = {"prefixes": dict(prefixes)} if prefixes and fmt in ("turtle", "xml", "trig") else {}
+        return ox.serialize(items, format=RDF_FORMATS[fmt], **kwargs)
+
+    @staticmethod
+    def serialize_triples(triples: Iterable[Triple], fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
+        """Triples already in hand (a CONSTRUCT's answer, an entity's description) in a format."""
+        kwargs = {"prefixes": dict(prefixes)} if prefixes and fmt in ("turtle", "xml") else {}
+        return ox.serialize((to_engine(t) for t in triples), format=RDF_FORMATS[fmt], **kwargs)
+

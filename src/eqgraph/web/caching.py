@@ -1,0 +1,53 @@
+"""HTTP caching and compression for every response, in one place.
+
+* **ETag per release**: a GET answer depends only on the request (path, query string, the negotiated
+  headers) and the release it was read from, so its tag is a digest of those; a client revalidating
+  with `If-None-Match` gets 304 without the body, and any new build changes every tag.
+* **Compression**: text answers over 1 KB are gzipped when the client accepts it (`Vary:
+  Accept-Encoding`); SPARQL results and RDF compress 5-10x.
+
+Static files keep Flask's own ETags; error answers, POSTs and streamed bodies are left alone.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+from flask import g, request
+
+COMPRESS_AT = 1024  # bytes: below this gzip costs more than it saves
+COMPRESSIBLE = ("text/", "application/json", "application/sparql-results", "application/ld+json",
+                "application/n-triples", "application/rdf+xml", "application/xml", "application/n-quads",
+                "application/trig", "image/svg+xml")
+
+
+def register(app) -> None:
+    app.after_request(_etag)
+    app.after_request(_compress)  # runs first: Flask calls after_request functions in reverse order
+
+
+def _etag(response):
+    release = g.get("eqgraph_release")
+    if (request.method not in ("GET", "HEAD") or response.status_code != 200 or release is None
+            or response.direct_passthrough or "ETag" in response.headers):
+        return response
+    key = "\n".join((release.path.name, request.full_path, request.headers.get("Accept", ""),
+                     request.headers.get("Accept-Encoding", "") if response.headers.get("Content-Encoding") else ""))
+    response.set_etag(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+def _compress(response):
+    if (response.direct_passthrough or response.status_code < 200 or response.status_code in (204, 304)
+            or "Content-Encoding" in response.headers
+            or not (response.mimetype or "").startswith(COMPRESSIBLE)
+            or request.accept_encodings["gzip"] <= 0):
+        return response
+    body = response.get_data()
+    response.vary.add("Accept-Encoding")
+    if len(body) < COMPRESS_AT:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=5, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    return response
