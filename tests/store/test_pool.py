@@ -192,3 +192,17 @@ def test_the_deadline_can_start_when_the_request_arrived(make_pool):
         pool.run("late", arrived=time.monotonic() - 10)  # waited its whole deadline for a server thread
     assert pool.status()["idle"] == 1  # no worker was used, none killed
     assert pool.run("on time", arrived=time.monotonic()) == "on time"
+
+
+def test_a_flood_of_refusals_is_counted_but_not_logged_line_by_line(make_pool, caplog):
+    pool = make_pool(nap, workers=1, queue=0, timeout=60)
+    thread = threading.Thread(target=pool.run, args=(1,))
+    thread.start()
+    wait_until(lambda: pool.status()["admitted"] == 1, "the first job admitted")
+    with caplog.at_level(logging.WARNING, logger="eqgraph.queries"):
+        for _ in range(50):
+            with pytest.raises(Busy):
+                pool.run(0)
+    thread.join()
+    lines = [r for r in caplog.records if "busy" in r.getMessage()]
+    assert pool.status()["busy"] == 50 and 1 <= len(lines) < 50

@@ -8,7 +8,12 @@ update_* and bad_update_* tests are left out: the endpoint is read-only.
 
 from __future__ import annotations
 
+import http.client
 import json
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,6 +25,8 @@ from rdflib.namespace import RDF, RDFS
 from eqgraph.config import Settings
 from eqgraph.store import publish_release
 from eqgraph.web import WebSettings, create_app
+
+from .conftest import free_port
 
 SUITE = Path(__file__).resolve().parents[1] / "data" / "w3c-sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -63,7 +70,7 @@ def load_tests():
 
 
 @pytest.fixture(scope="module")
-def protocol_client(tmp_path_factory):
+def protocol_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("protocol")
 
     def write(directory: Path) -> None:
@@ -77,9 +84,35 @@ def protocol_client(tmp_path_factory):
         (directory / "graphs").mkdir()
 
     publish_release(home, write)
-    app = create_app(Settings.from_env(home=home), WebSettings(query_workers=1, query_timeout=5))
+    return home
+
+
+@pytest.fixture(scope="module")
+def protocol_client(protocol_home):
+    app = create_app(Settings.from_env(home=protocol_home), WebSettings(query_workers=1, query_timeout=5))
     yield app.test_client()
     app.config["EQGRAPH"].close()
+
+
+@pytest.fixture(scope="module")
+def protocol_server(protocol_home):
+    """`eqgraph serve` on the suite's data: protocol queries take the server's fast path."""
+    port = free_port()
+    process = subprocess.Popen([str(Path(sys.executable).with_name("eqgraph")), "serve", "--port", str(port),
+                                "--out", str(protocol_home)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    end = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > end:
+                process.kill()
+                raise RuntimeError(process.stdout.read().decode())
+            time.sleep(0.1)
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
 
 
 def test_the_manifest_has_the_read_only_tests():
@@ -90,15 +123,30 @@ def test_the_manifest_has_the_read_only_tests():
 def test_protocol(protocol_client, case):
     path = case["path"].replace("/sparql/", "/sparql", 1)
     response = protocol_client.open(path, method=case["method"], data=case["data"], headers=case["headers"])
-    klass = f"StatusCode{str(response.status_code)[0]}xx"
-    assert klass in case["statuses"], (response.status_code, response.get_data(as_text=True)[:300])
+    check(case, response.status_code, response.mimetype, response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("case", load_tests())
+def test_protocol_through_the_server(protocol_server, case):
+    """The same suite over HTTP, where the server answers protocol queries itself (eqgraph.web.fast)."""
+    connection = http.client.HTTPConnection("127.0.0.1", protocol_server, timeout=60)
+    try:
+        connection.request(case["method"], case["path"], body=case["data"], headers=case["headers"])
+        response = connection.getresponse()
+        media = (response.getheader("Content-Type") or "").split(";")[0].strip()
+        check(case, response.status, media, response.read().decode("utf-8", "replace"))
+    finally:
+        connection.close()
+
+
+def check(case, status: int, media: str, body: str) -> None:
+    klass = f"StatusCode{str(status)[0]}xx"
+    assert klass in case["statuses"], (status, body[:300])
     if klass != "StatusCode2xx":
         return
-    media = response.mimetype
     if case["format"] == "boolean":
         assert media in ("application/sparql-results+json", "application/sparql-results+xml")
         if case["boolean"] is not None:
-            body = response.get_data(as_text=True)
             value = json.loads(body)["boolean"] if media.endswith("json") else "<boolean>true</boolean>" in body
             assert value is case["boolean"]
     elif case["format"] == "tabular":

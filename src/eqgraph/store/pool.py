@@ -133,6 +133,7 @@ class Pool:
         self._admitted = 0
         self._clients: Counter[str] = Counter()
         self._closed = False
+        self._busy_logged_at, self._busy_unlogged = -1e9, 0
         self.stats: Counter[str] = Counter()
         for _ in range(self.limits.workers):
             self._idle.put(self._spawn())
@@ -252,7 +253,18 @@ class Pool:
         raise QueryFailed(f"the query could not be evaluated ({payload})")
 
     def _note(self, what: str, client: str, describe: str, started: float, detail: str = "") -> None:
+        """Count it, and log it: every stop and failure; refusals when full at most once a second (a
+        flood of them is one line a second saying how many, not a disk filled with lines)."""
         self.stats[what] += 1
+        if what == "busy":
+            now = time.monotonic()
+            with self._lock:
+                self._busy_unlogged += 1
+                if now - self._busy_logged_at < 1.0:
+                    return
+                count, self._busy_unlogged, self._busy_logged_at = self._busy_unlogged, 0, now
+            if count > 1:
+                detail = f"{count} refused since the last line, the last:"
         log.warning("%s query %s: client=%s after=%.0fms %s query=%r", self.name, what, client or "-",
                     (time.monotonic() - started) * 1000, detail, describe[:200])
 

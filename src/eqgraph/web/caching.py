@@ -27,27 +27,40 @@ def register(app) -> None:
     app.after_request(_compress)  # runs first: Flask calls after_request functions in reverse order
 
 
+def tag(release: str, full_path: str, accept: str, encoding: str) -> str:
+    """The ETag of a GET answer: a digest of what it was read from and how it was asked for."""
+    key = "\n".join((release, full_path, accept, encoding))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def compressible(mimetype: str) -> bool:
+    return (mimetype or "").startswith(COMPRESSIBLE)
+
+
+def gzipped(body: bytes) -> bytes | None:
+    """The body gzipped, or None when it is too small to be worth it."""
+    return gzip.compress(body, compresslevel=5, mtime=0) if len(body) >= COMPRESS_AT else None
+
+
 def _etag(response):
     release = g.get("eqgraph_release")
     if (request.method not in ("GET", "HEAD") or response.status_code != 200 or release is None
             or response.direct_passthrough or "ETag" in response.headers):
         return response
-    key = "\n".join((release.path.name, request.full_path, request.headers.get("Accept", ""),
-                     request.headers.get("Accept-Encoding", "") if response.headers.get("Content-Encoding") else ""))
-    response.set_etag(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
+    encoding = request.headers.get("Accept-Encoding", "") if response.headers.get("Content-Encoding") else ""
+    response.set_etag(tag(release.path.name, request.full_path, request.headers.get("Accept", ""), encoding))
     return response.make_conditional(request)
 
 
 def _compress(response):
     if (response.direct_passthrough or response.status_code < 200 or response.status_code in (204, 304)
-            or "Content-Encoding" in response.headers
-            or not (response.mimetype or "").startswith(COMPRESSIBLE)
-            or request.accept_encodings["gzip"] <= 0):
+            or "Content-Encoding" in response.headers or not compressible(response.mimetype)):
         return response
-    body = response.get_data()
-    response.vary.add("Accept-Encoding")
-    if len(body) < COMPRESS_AT:
+    response.vary.add("Accept-Encoding")  # what a cache keys on, whether or not this client takes gzip
+    if request.accept_encodings["gzip"] <= 0:
         return response
-    response.set_data(gzip.compress(body, compresslevel=5, mtime=0))
-    response.headers["Content-Encoding"] = "gzip"
+    body = gzipped(response.get_data())
+    if body is not None:
+        response.set_data(body)
+        response.headers["Content-Encoding"] = "gzip"
     return response

@@ -15,26 +15,17 @@ gets the editor page, with the results as a table.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
 from flask import Blueprint, Response, g, render_template, request
 
-from .. import formats
 from ..errors import QueryFailed
-from ..formats import GRAPHS, HTML, ON_SPARQL, ON_SPARQL_GRAPHS, ON_SPARQL_RESULTS, RESULTS, Format
-from ..sparql import EndpointError, Request
+from ..formats import HTML, RESULTS
+from ..sparql import Request
 from .errors import error_response
+from .protocol import CORS, BadRequest, answer_headers, choose, make_request, read_operation, retry_after
 from .render import chosen, safe_href, state
 
 bp = Blueprint("endpoint", __name__)
 
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Accept",
-    "Access-Control-Expose-Headers": "X-Eqgraph-Truncated",
-    "Access-Control-Max-Age": "86400",
-}
 EXAMPLES = [
     ("Actions of the 2017 plan's objective 1", """PREFIX eqg: <https://w3id.org/eqgraph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -55,75 +46,6 @@ CONSTRUCT { ?action ?p ?o } WHERE { ?action eqg:ref "2.6" ; ?p ?o }"""),
 ]
 
 
-class BadRequest(EndpointError):
-    status = 400
-
-
-class QueryTooLarge(EndpointError):
-    status = 413
-
-
-def _choose(override: str | None) -> tuple[Format, Format, bool]:
-    """(results format, graph format, editor page wanted), from `format=` or else Accept."""
-    if override:
-        results, graphs = formats.resolve(override, ON_SPARQL_RESULTS), formats.resolve(override, ON_SPARQL_GRAPHS)
-        if results is None and graphs is None:
-            raise BadRequest(f"unknown format {override!r}; use one of {formats.tokens(ON_SPARQL_RESULTS)}, "
-                             f"{formats.tokens(GRAPHS)}")
-        if HTML in (results, graphs):
-            return RESULTS[0], GRAPHS[0], True
-        return results or RESULTS[0], graphs or GRAPHS[0], False
-    accept = request.headers.get("Accept")
-    # The editor page only for a client that prefers text/html to every format it names: `Accept: */*`
-    # (curl, python-requests) gets SPARQL results, not the page.
-    html = formats.negotiate(accept, ON_SPARQL) is HTML
-    return formats.negotiate(accept, RESULTS, RESULTS[0]), formats.negotiate(accept, GRAPHS, GRAPHS[0]), html
-
-
-def _operation() -> tuple[str | None, dict[str, list[str]]]:
-    """The query text and the protocol parameters, read as the SPARQL 1.1 Protocol says."""
-    params = parse_qs(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
-    if request.method == "GET":
-        if "update" in params:
-            raise EndpointError("updates are not accepted by GET, and this endpoint is read-only")
-        queries = params.get("query", [])
-    else:
-        content_type = (request.mimetype or "").lower()
-        charset = (request.mimetype_params.get("charset") or "utf-8").lower()
-        if charset not in ("utf-8", "utf8"):
-            raise BadRequest(f"request bodies must be UTF-8, not {charset}")
-        body = request.get_data(cache=True)
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadRequest("request body is not valid UTF-8") from None
-        if content_type == "application/x-www-form-urlencoded":
-            form = parse_qs(text, keep_blank_values=True)
-            if "update" in form:
-                raise _refused()
-            for key, values in form.items():
-                params.setdefault(key, []).extend(values)
-            queries = params.get("query", [])
-        elif content_type == "application/sparql-query":
-            queries = params.get("query", []) + [text]
-        elif content_type == "application/sparql-update":
-            raise _refused()
-        else:
-            raise BadRequest("POST a query as application/x-www-form-urlencoded (query=...) or as "
-                             f"application/sparql-query, not {content_type or 'a body without a media type'}")
-    if "update" in params:
-        raise _refused()
-    if len(queries) > 1:
-        raise BadRequest("exactly one query per request, please")
-    return (queries[0] if queries else None), params
-
-
-def _refused():
-    from ..sparql import UpdateRefused
-
-    return UpdateRefused("this endpoint is read-only: SPARQL updates are refused")
-
-
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 @bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
 def sparql():
@@ -135,36 +57,27 @@ def sparql():
         # A protocol client that states no preference gets text, the editor page's user the page.
         response = error_response(error.status, str(error), prefer=g.get("eqgraph_format") or RESULTS[0])
         if error.status == 503:
-            response.headers["Retry-After"] = str(max(1, round(state().web.query_timeout)))
+            response.headers["Retry-After"] = retry_after(state().web)
     for key, value in CORS.items():
         response.headers.setdefault(key, value)
     return response
 
 
 def _answer() -> Response:
-    query, params = _operation()
-    solutions, graphs, html = _choose(params.get("format", [None])[0])
+    query, params = read_operation(request.method, request.query_string.decode("utf-8", "replace"),
+                                   request.mimetype, request.mimetype_params.get("charset"),
+                                   request.get_data(cache=True) if request.method == "POST" else b"")
+    solutions, graphs, html = choose(request.headers.get("Accept"), params.get("format", [None])[0])
     chosen(HTML if html else solutions)
     if query is None:
         if html:
             return _page(EXAMPLES[0][1], None, None)
         raise BadRequest("missing query: pass query=... (GET or form POST) or POST application/sparql-query")
-    web = state().web
-    if len(query) > web.max_query:
-        raise QueryTooLarge(f"the query is {len(query):,} characters long; this endpoint accepts at most "
-                            f"{web.max_query:,}")
-    job = Request(query, solutions.media_type if not html else RESULTS[0].media_type, graphs.media_type,
-                  tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
-                  web.max_rows, web.endpoint_url, web.max_bytes,
-                  web.service_allowlist)
+    job = make_request(query, params, solutions, graphs, html, state().web)
     if html:
         return _html(query, job)
     answer = _run(job)
-    response = Response(answer.body, content_type=_content_type(answer.content_type))
-    response.headers["Vary"] = "Accept"
-    if answer.truncated:
-        response.headers["X-Eqgraph-Truncated"] = "true"
-    return response
+    return Response(answer.body, headers=answer_headers(answer))
 
 
 def _run(job: Request):
@@ -173,12 +86,6 @@ def _run(job: Request):
     except ValueError:
         arrived = None
     return state().release.store.answer(job, client=request.remote_addr or "", arrived=arrived)
-
-
-def _content_type(media: str) -> str:
-    """The Content-Type of an answer in a format of the table (charset named for text formats)."""
-    fmt = formats.resolve(media, RESULTS) or formats.resolve(media, GRAPHS)
-    return fmt.content_type if fmt is not None else media
 
 
 def _html(query: str, job: Request) -> Response:

@@ -19,6 +19,13 @@ from ..errors import EqgraphError, StoreError, one_line
 
 log = logging.getLogger("eqgraph.web")
 
+SECURITY_HEADERS = {  # on every answer, pages and protocol alike
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 HINTS = {
     404: "That page does not exist. The saved queries, plans and graph views are linked from the home page.",
     400: "The request could not be understood.",
@@ -71,13 +78,8 @@ def register(app) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         _relative_location(response)
         return response
 

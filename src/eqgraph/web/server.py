@@ -48,6 +48,7 @@ class ServerSettings:
     max_head: int = 128 << 10  # bytes of request line and headers (a SPARQL query sent by GET)
     max_requests: int = 512  # requests inside the app at once, across all clients
     max_per_client: int = 0  # requests inside the app at once from one address (0: no limit)
+    fast_sparql: int = 1  # answer protocol queries on the event loop (eqgraph.web.fast); 0: all through Flask
 
     @classmethod
     def from_env(cls, **overrides) -> "ServerSettings":
@@ -71,11 +72,12 @@ def _plain(status: int, text: str, extra: tuple = ()) -> tuple[dict, dict]:
 class RequestGuard:
     """ASGI middleware: bounded bodies, bounded concurrency, bounded sends, then the WSGI app."""
 
-    def __init__(self, wsgi_app, settings: ServerSettings):
+    def __init__(self, wsgi_app, settings: ServerSettings, fast=None):
         from hypercorn.middleware import AsyncioWSGIMiddleware
 
         self.settings = settings
         self.app = AsyncioWSGIMiddleware(_never_empty(wsgi_app), max_body_size=settings.max_body)
+        self.fast = fast  # answers protocol queries before the WSGI app (eqgraph.web.fast), or None
         self.in_app = 0
         self.per_client: Counter[str] = Counter()
 
@@ -104,15 +106,19 @@ class RequestGuard:
             return
         # When the request arrived, for deadlines that include the wait for a thread (a client's own
         # header of that name is dropped: only the server sets it).
+        arrived = time.monotonic()
         scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() != ARRIVED]
-                 + [(ARRIVED, repr(time.monotonic()).encode("ascii"))]}
+                 + [(ARRIVED, repr(arrived).encode("ascii"))]}
         self.in_app += 1
         self.per_client[client] += 1
         try:
             body = await self._body(receive, send)
             if body is None:
                 return
-            await self.app(scope, _replay(body, receive), self._bounded(send))
+            bounded = self._bounded(send)
+            if self.fast is not None and self.fast.wants(scope) and await self.fast(scope, body, bounded, arrived):
+                return
+            await self.app(scope, _replay(body, receive), bounded)
         finally:
             self.in_app -= 1
             self.per_client[client] -= 1
@@ -144,7 +150,8 @@ class RequestGuard:
         timeout = self.settings.send_timeout
 
         async def bounded_send(message):
-            await asyncio.wait_for(send(message), timeout)
+            async with asyncio.timeout(timeout):  # no task per message, unlike wait_for
+                await send(message)
         return bounded_send
 
     @staticmethod
@@ -215,6 +222,8 @@ def serve(wsgi_app, settings: ServerSettings) -> None:
     """Serve until interrupted."""
     from hypercorn.asyncio import serve as hypercorn_serve
 
+    from .fast import SparqlFastPath
+
     _raise_open_files_limit()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("hypercorn.error").setLevel(logging.ERROR)
@@ -225,7 +234,8 @@ def serve(wsgi_app, settings: ServerSettings) -> None:
     async def main():
         loop = asyncio.get_running_loop()
         loop.set_default_executor(ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="eqgraph"))
-        await hypercorn_serve(RequestGuard(wsgi_app, settings), hypercorn_config(settings), mode="asgi")
+        fast = SparqlFastPath(state) if state is not None and settings.fast_sparql else None
+        await hypercorn_serve(RequestGuard(wsgi_app, settings, fast), hypercorn_config(settings), mode="asgi")
 
     try:
         asyncio.run(main())
