@@ -85,3 +85,17 @@ def test_dataset_formats_keep_the_graphs(store, built):
     assert graph_iri(built[0].base, "plan/merton-2017-18") in trig and "{" in trig
     one = store.serialize("nt", graph=graph_iri(built[0].base, "catalogue")).decode("utf-8").splitlines()
     assert len(one) == dict(store.graphs())[graph_iri(built[0].base, "catalogue")]
+
+
+def test_a_graph_is_loaded_and_replaced_atomically(tmp_path):
+    from eqgraph.errors import StoreError
+
+    store = OxigraphStore.create(tmp_path / "s", b"")
+    g = "http://example.org/graph/links"
+    assert store.load(b"<http://e/a> <http://e/p> <http://e/b> .\n<http://e/a> <http://e/p> <http://e/c> .\n", "nt", g) == 2
+    assert store.graphs() == [(g, 2)]
+    store.replace_graph(g, b'<http://e/x> <http://e/p> "new"@en .\n', "nt")
+    assert store.graphs() == [(g, 1)] and store.query("ASK { <http://e/x> ?p ?o }") is True
+    with pytest.raises(StoreError, match="cannot load"):
+        store.replace_graph(g, b"<http://e/x> <http://e/p> broken", "nt")
+    assert store.graphs() == [(g, 1)]  # bad data changed nothing

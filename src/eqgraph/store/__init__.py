@@ -11,8 +11,9 @@ the embedded one with no change to the catalogue, the CLI or the web app. The in
   `sparql.Answer` (bytes, media type, truncated);
 * `graphs()`: the named graphs with their triple counts; `serialize(fmt, graph=)`: the store or one
   graph as bytes (N-Quads and TriG keep the graphs); `serialize_triples(triples, fmt)`;
-* loading: `OxigraphStore.create(path, nquads)` makes a store from N-Quads (a build writes a new
-  release rather than changing a served one).
+* loading: `load(data, fmt, graph)` adds data in one transaction, `replace_graph(graph, data, fmt)`
+  swaps a named graph's content atomically; `OxigraphStore.create(path, nquads)` makes a new store
+  (a build writes a new release rather than changing a served one).
 
 What the web app reads beside the graph (build summary, SHACL report, graph views, source documents)
 is behind `ReleaseFiles`. `pool` and `pooled` run any of it in worker processes with bounds.
@@ -52,6 +53,10 @@ class GraphStore(Protocol):
     def serialize(self, fmt: str, prefixes=None, graph: str | None = None) -> bytes: ...
 
     def serialize_triples(self, triples, fmt: str, prefixes=None) -> bytes: ...
+
+    def load(self, data: bytes, fmt: str, graph: str | None = None) -> int: ...
+
+    def replace_graph(self, graph: str, data: bytes, fmt: str) -> int: ...
 
 
 def graph_iri(base: str, *parts: str) -> str:
