@@ -183,11 +183,13 @@ class OxigraphStore:
         if isinstance(result, (ox.QueryBoolean, bool)):
             body, content_type = write_boolean(bool(result), SOLUTION_TYPES[request.accept])
             return Answer(content_type, body, kind="boolean")
+        # The results writers read terms by their attributes, so the engine's terms go to them as they
+        # are: nothing leaves this method but bytes, and converting each term would double its cost.
         if isinstance(result, ox.QueryTriples):
-            return serialise_graph((from_engine(t) for t in result), request, self.serialize_triples)
+            return serialise_graph(result, request, _write_engine_triples)
         variables = [v.value for v in result.variables]
         width = range(len(variables))
-        rows = ([from_engine(solution[i]) for i in width] for solution in result)
+        rows = ([solution[i] for i in width] for solution in result)
         return serialise_solutions(variables, rows, request)
 
     # graphs and serialisation ------------------------------------------------------------------
@@ -214,3 +216,6 @@ class OxigraphStore:
         kwargs = {"prefixes": dict(prefixes)} if prefixes and fmt in ("turtle", "xml") else {}
         return ox.serialize((to_engine(t) for t in triples), format=RDF_FORMATS[fmt], **kwargs)
 
+
+def _write_engine_triples(triples, fmt: str) -> bytes:
+    return ox.serialize(triples, format=RDF_FORMATS[fmt])
