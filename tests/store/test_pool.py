@@ -206,3 +206,24 @@ def test_a_flood_of_refusals_is_counted_but_not_logged_line_by_line(make_pool, c
     thread.join()
     lines = [r for r in caplog.records if "busy" in r.getMessage()]
     assert pool.status()["busy"] == 50 and 1 <= len(lines) < 50
+
+
+def test_the_async_run_answers_stops_and_recovers_like_run(make_pool):
+    import asyncio
+
+    pool = make_pool(nap, workers=1, queue=1, timeout=0.5)
+    assert asyncio.run(pool.run_async(0)) == "awake"
+    with pytest.raises(QueryTimeout, match="did not finish"):
+        asyncio.run(pool.run_async(3600))
+    wait_until(lambda: pool.status()["idle"] == 1, "a new worker replaced the killed one")
+
+    async def cancelled():
+        task = asyncio.ensure_future(pool.run_async(3600, arrived=time.monotonic() + 100))
+        while pool.status()["admitted"] < 1:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    asyncio.run(cancelled())  # the client went away: its worker is replaced, not lost
+    wait_until(lambda: pool.status()["idle"] == 1 and pool.status()["admitted"] == 0, "the pool whole again")
+    assert asyncio.run(pool.run_async(0)) == "awake"

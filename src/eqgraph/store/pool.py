@@ -177,6 +177,55 @@ class Pool:
 
         `arrived` (a `time.monotonic()` reading, when the request reached the server) starts the deadline
         earlier than admission, so time spent waiting for a server thread counts too."""
+        started = self._admit(client, describe, arrived)
+        try:
+            deadline = started + self.limits.timeout
+            worker = self._take(client, describe, started, deadline)
+            try:
+                worker.connection.send(("job", job))
+                ready = worker.connection.poll(max(0.0, deadline - time.monotonic()))
+            except (EOFError, OSError):
+                ready = True  # the worker is gone: receiving says how
+            except BaseException:  # interrupted while the worker works: it cannot be reused
+                self._replace(worker)
+                raise
+            return self._collect(worker, ready, client, describe, started)
+        finally:
+            self._leave(client)
+
+    async def run_async(self, job, client: str = "", describe: str = "", arrived: float | None = None):
+        """`run` for an asyncio caller: the answer is awaited on the event loop (no thread waits on the
+        worker's pipe) when a worker is idle; otherwise the wait for one happens on a thread."""
+        import asyncio
+
+        started = self._admit(client, describe, arrived)
+        try:
+            deadline = started + self.limits.timeout
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                waiting = asyncio.get_running_loop().run_in_executor(None, self._take, client, describe, started,
+                                                                     deadline)
+                try:
+                    worker = await asyncio.shield(waiting)
+                except asyncio.CancelledError:  # the worker the thread still gets goes back to the pool
+                    waiting.add_done_callback(
+                        lambda done: done.exception() is None and self._idle.put(done.result()))
+                    raise
+            try:
+                worker.connection.send(("job", job))
+                ready = await _readable(worker.connection, deadline - time.monotonic())
+            except (EOFError, OSError):
+                ready = True
+            except BaseException:  # cancelled (the client left) while the worker works: replace it
+                self._replace(worker)
+                raise
+            return self._collect(worker, ready, client, describe, started)
+        finally:
+            self._leave(client)
+
+    def _admit(self, client: str, describe: str, arrived: float | None) -> float:
+        """Count the request in, or refuse it at once (`Busy`); returns when its deadline started."""
         now = time.monotonic()
         started = now if arrived is None else min(now, arrived)
         limits = self.limits
@@ -190,32 +239,35 @@ class Pool:
             self._note("busy", client, describe, started)
             who = "this client has too many queries running" if client_full else "every query worker is busy"
             raise Busy(f"{who}; try again shortly")
-        try:
-            return self._run_admitted(job, client, describe, started, started + limits.timeout)
-        finally:
-            with self._lock:
-                self._admitted -= 1
-                self._clients[client] -= 1
-                if self._clients[client] <= 0:
-                    del self._clients[client]
+        return started
 
-    def _run_admitted(self, job, client, describe, started, deadline):
-        timeout = self.limits.timeout
+    def _leave(self, client: str) -> None:
+        with self._lock:
+            self._admitted -= 1
+            self._clients[client] -= 1
+            if self._clients[client] <= 0:
+                del self._clients[client]
+
+    def _take(self, client: str, describe: str, started: float, deadline: float) -> _Worker:
+        """An idle worker, waiting for one until the deadline."""
         try:
             left = deadline - time.monotonic()
             if left <= 0:  # the request waited its whole deadline before it got here
                 raise queue.Empty
-            worker = self._idle.get(timeout=left)
+            return self._idle.get(timeout=left)
         except queue.Empty:
             self._note("timeout", client, describe, started, "no worker became free")
-            raise QueryTimeout(f"the query could not start within {timeout:g} s (the server is busy) "
-                               "and was abandoned") from None
+            raise QueryTimeout(f"the query could not start within {self.limits.timeout:g} s (the server is "
+                               "busy) and was abandoned") from None
+
+    def _collect(self, worker: _Worker, ready: bool, client: str, describe: str, started: float):
+        """The job's answer from a worker that has it (`ready`), or the stop, death or refusal, said."""
+        timeout = self.limits.timeout
+        if not ready:
+            self._replace(worker)
+            self._note("timeout", client, describe, started, "killed")
+            raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
         try:
-            worker.connection.send(("job", job))
-            if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
-                self._replace(worker)
-                self._note("timeout", client, describe, started, "killed")
-                raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
             outcome, payload = worker.connection.recv()
         except (EOFError, OSError):
             worker.process.join(timeout=1)
@@ -227,8 +279,6 @@ class Pool:
                                   "may use and was stopped") from None
             self._note("crash", client, describe, started, f"worker exit {code}")
             raise WorkerCrashed("the query worker stopped unexpectedly; the query was abandoned") from None
-        except QueryFailed:
-            raise
         except BaseException:
             self._replace(worker)
             raise
@@ -280,3 +330,23 @@ class Pool:
             worker.process.join(timeout=2)
             if worker.process.is_alive():
                 worker.kill()
+
+
+async def _readable(connection, timeout: float) -> bool:
+    """Wait on the event loop until the worker's pipe has data (True) or the time is up (False)."""
+    import asyncio
+
+    if connection.poll(0):
+        return True
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = connection.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+    try:
+        async with asyncio.timeout(max(0.0, timeout)):
+            await ready
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)

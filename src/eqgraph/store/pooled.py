@@ -56,3 +56,8 @@ class PooledStore:
     def answer(self, request, client: str = "", arrived: float | None = None):
         pool = self.protocol_pool or self.pool
         return pool.run(request, client=client, describe=request.query, arrived=arrived)
+
+    async def answer_async(self, request, client: str = "", arrived: float | None = None):
+        """`answer` for an asyncio caller (the server's fast path), awaited on the event loop."""
+        pool = self.protocol_pool or self.pool
+        return await pool.run_async(request, client=client, describe=request.query, arrived=arrived)

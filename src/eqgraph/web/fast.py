@@ -4,16 +4,13 @@ A query through Flask crosses threads four times (Hypercorn's WSGI adapter) and 
 request machinery, which on a small machine costs more than the query. So the server hands
 `GET /sparql?query=...` and `POST /sparql` straight to `SparqlFastPath`: it reads the request with the
 same functions as the Flask view (`protocol`), runs the query in the same pool with the same bounds
-(one thread hop to wait on the worker's pipe), and answers with the same headers (CORS, security,
+(awaiting the worker's pipe on the event loop), and answers with the same headers (CORS, security,
 ETag and gzip as `caching` makes them). Anything else (the editor page for a browser, OPTIONS, a request
 the protocol refuses before a query runs) goes on to Flask, which answers it as before; tests run the
 W3C protocol suite against both.
 """
 
 from __future__ import annotations
-
-import asyncio
-import functools
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header, parse_options_header
@@ -53,9 +50,8 @@ class SparqlFastPath:
         except (QueryFailed, StoreError):
             return False  # Flask reads it again and answers the refusal in kind
         client = (scope.get("client") or ("", 0))[0]
-        run = functools.partial(release.store.answer, job, client=client, arrived=arrived)
         try:
-            answer = await asyncio.get_running_loop().run_in_executor(None, run)
+            answer = await release.store.answer_async(job, client=client, arrived=arrived)
         except QueryFailed as error:
             content_type, text = plain_error(error.status, str(error), accept, results)
             extra = [(b"retry-after", retry_after(web).encode())] if error.status == 503 else []
