@@ -210,3 +210,30 @@ def test_health_reports_the_release_and_the_pools(client):
     data = response.get_json()
     assert response.status_code == 200 and data["ok"] and data["release"]
     assert set(data["pools"]) == {"sparql", "pages"} and "admitted" in data["pools"]["sparql"]
+
+
+def test_the_named_graphs_are_listed_and_selected_through_the_endpoint(client, built):
+    from eqgraph.store import graph_iri
+
+    base = built[0].base
+    listed = client.get("/sparql", query_string={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                        headers={"Accept": "application/sparql-results+json"}).get_json()
+    graphs = {b["g"]["value"] for b in listed["results"]["bindings"]}
+    assert {graph_iri(base, part) for part in ("ontology", "vocabularies", "continuity", "catalogue",
+                                               "plan/merton-2013-14", "plan/merton-2017-18")} <= graphs
+
+    def count(**params):
+        answer = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **params},
+                            headers={"Accept": "application/sparql-results+json"}).get_json()
+        return int(answer["results"]["bindings"][0]["n"]["value"])
+
+    plan = graph_iri(base, "plan/merton-2017-18")
+    in_plan = client.get("/sparql", query_string={
+        "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{plan}> {{ ?s ?p ?o }} }}"},
+        headers={"Accept": "application/sparql-results+json"}).get_json()
+    expected = int(in_plan["results"]["bindings"][0]["n"]["value"])
+    assert 0 < count(**{"default-graph-uri": plan}) == expected < count() == built[1].triples
+    from_clause = client.get("/sparql", query_string={
+        "query": f"SELECT (COUNT(*) AS ?n) FROM <{plan}> WHERE {{ ?s ?p ?o }}"},
+        headers={"Accept": "application/sparql-results+json"}).get_json()
+    assert int(from_clause["results"]["bindings"][0]["n"]["value"]) == expected
