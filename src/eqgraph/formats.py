@@ -36,10 +36,11 @@ request, so it costs no parse and no packaged data file, and a misspelt field fa
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per format: compared and hashed by identity (fast)
 class Format:
     name: str
     kind: str  # results | graph | page | network
@@ -192,7 +193,14 @@ def negotiate(accept_header: str | None, offered, default: Format | None = None)
     """The offered format the client prefers: highest quality first, then the most specific match
     (an explicit type beats a wildcard at the same q), then a format's own (first) media type over a
     secondary one, then the order of `offered`. `default` when the header is missing, empty or
-    accepts none of them."""
+    accepts none of them. Remembered for the last few thousand (header, offer) pairs: clients send the
+    same few headers, and reading one is most of a small query's cost."""
+    if accept_header is not None and len(accept_header) > 1000:
+        return _negotiate(accept_header, tuple(offered), default)  # never cached: no one sends these
+    return _remembered(accept_header, tuple(offered), default)
+
+
+def _negotiate(accept_header: str | None, offered: tuple, default: Format | None) -> Format | None:
     accept = parse_accept(accept_header)
     if not accept:
         return default
@@ -206,3 +214,6 @@ def negotiate(accept_header: str | None, offered, default: Format | None = None)
             if best_key is None or key > best_key:
                 best, best_key = fmt, key
     return best
+
+
+_remembered = functools.lru_cache(maxsize=4096)(_negotiate)

@@ -9,6 +9,7 @@ restart.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -59,6 +60,7 @@ class AppState:
         self.prefixes = PREFIXES
         self._lock = threading.Lock()
         self._release: Release | None = None
+        self._link: str | None = None  # where `current` pointed when the release was opened
 
     @property
     def release(self) -> Release:
@@ -74,8 +76,19 @@ class AppState:
         return release
 
     def _current(self) -> Release:
+        release = self._release
+        if release is not None:  # one system call when nothing changed: is `current` still this release?
+            try:
+                if os.readlink(self.settings.home / "current") == self._link:
+                    return release
+            except OSError:
+                pass
         path = current_release(self.settings.home)
         with self._lock:
+            try:
+                self._link = os.readlink(self.settings.home / "current")
+            except OSError:
+                self._link = None
             if self._release is None or self._release.path != path:
                 old, self._release = self._release, Release(path, self.settings, self.web)
                 if old is not None:
