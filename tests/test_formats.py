@@ -5,6 +5,7 @@ import pytest
 
 from eqgraph import formats
 from eqgraph.formats import FORMATS, ROUTES, AmbiguousFormat, negotiate, resolve
+from eqgraph.store import terms
 
 OFFERS = [(route, fmt) for route, offered in ROUTES.items() for fmt in offered]
 
@@ -236,3 +237,20 @@ def test_the_results_module_imports_no_rdf_engine():
     code = "import sys, eqgraph.results, eqgraph.formats; print('pyoxigraph' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: terms.IRI("http://example.org/é?q=1#x"),
+    lambda: terms.Literal('quote " backslash \\ newline \n line separator \u2028 é'),
+    lambda: terms.Literal("5", terms.XSD + "integer"),
+    lambda: terms.Literal("colour", language="en-GB"),
+    lambda: terms.BlankNode("b1"),
+    lambda: terms.Triple(terms.IRI("http://a"), terms.IRI("http://b"), terms.Literal("c")),
+])
+def test_the_endpoints_json_rows_are_what_json_dumps_writes(make):
+    import json
+
+    from eqgraph.results import _json_cell, json_term
+
+    term = make()
+    assert _json_cell(term) == json.dumps(json_term(term), ensure_ascii=False)

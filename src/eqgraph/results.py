@@ -24,6 +24,7 @@ order, None where a variable is unbound.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _quoted  # json.dumps' own string writer
 import re
 from typing import TYPE_CHECKING, TextIO
 
@@ -174,6 +175,23 @@ def json_term(term) -> dict:
     return out
 
 
+def _json_cell(term) -> str:
+    """`json.dumps(json_term(term), ensure_ascii=False)`, written directly: the same text at a fraction
+    of the cost, row after row on the public endpoint."""
+    kind = term_kind(term)
+    if kind == "iri":
+        return '{"type": "uri", "value": ' + _quoted(term.value) + "}"
+    if kind == "literal":
+        lang = language(term)
+        if lang:
+            return '{"type": "literal", "value": ' + _quoted(term.value) + ', "xml:lang": ' + _quoted(lang) + "}"
+        dt = datatype(term)
+        if dt != XSD_STRING:
+            return '{"type": "literal", "value": ' + _quoted(term.value) + ', "datatype": ' + _quoted(dt) + "}"
+        return '{"type": "literal", "value": ' + _quoted(term.value) + "}"
+    return json.dumps(json_term(term), ensure_ascii=False)
+
+
 def xml_term(term) -> str:
     """A term as SPARQL 1.1 results XML writes it."""
     kind = term_kind(term)
@@ -201,6 +219,7 @@ class SolutionWriter:
         if writer not in ("json", "xml", "csv", "tsv"):
             raise ValueError(f"no SPARQL results writer {writer!r}")
         self.variables, self.writer = list(variables), writer
+        self._keys = [_quoted(v) for v in self.variables]
         self._rows = 0
 
     def head(self) -> bytes:
@@ -221,10 +240,10 @@ class SolutionWriter:
             return csv_row(terms).encode("utf-8")
         if self.writer == "tsv":
             return tsv_row(terms).encode("utf-8")
-        pairs = [(v, t) for v, t in zip(self.variables, terms) if t is not None]
         if self.writer == "json":
-            text = json.dumps({v: json_term(t) for v, t in pairs}, ensure_ascii=False)
+            text = "{" + ", ".join(f"{key}: {_json_cell(t)}" for key, t in zip(self._keys, terms) if t is not None) + "}"
             return (text if not self._rows else ", " + text).encode("utf-8")
+        pairs = [(v, t) for v, t in zip(self.variables, terms) if t is not None]
         return ("<result>" + "".join(f'<binding name="{xml_escape(v)}">{xml_term(t)}</binding>'
                                      for v, t in pairs) + "</result>\n").encode("utf-8")
 
