@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from eqgraph.web.fast import SparqlFastPath
+from eqgraph.web.server import RequestGuard, ServerSettings
 
 SELECT = "SELECT ?ref WHERE { ?a <https://w3id.org/eqgraph/ontology#ref> ?ref } ORDER BY ?ref LIMIT 40"
 CONSTRUCT = "CONSTRUCT { ?a <http://example.org/p> ?ref } WHERE { ?a <https://w3id.org/eqgraph/ontology#ref> ?ref } LIMIT 5"
@@ -28,7 +29,11 @@ def call(fast, method: str, query_string: str = "", body: bytes = b"", headers: 
     scope = {"type": "http", "method": method, "path": "/sparql", "query_string": query_string.encode(),
              "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
              "client": ("127.0.0.1", 1)}
-    handled = asyncio.run(fast(scope, body, send, time.monotonic()))
+    async def receive():  # the client stays: nothing more arrives
+        await asyncio.Event().wait()
+
+    guard = RequestGuard(None, ServerSettings(), fast)
+    handled = asyncio.run(fast(scope, body, send, time.monotonic(), receive, guard))
     if not handled:
         assert sent == []
         return False, None, {}, b""

@@ -11,6 +11,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -27,7 +29,8 @@ def strict_server(built):
     settings, _ = built
     port = free_port()
     env = {**os.environ, "EQGRAPH_HEADER_TIMEOUT": "1", "EQGRAPH_BODY_TIMEOUT": "1", "EQGRAPH_MAX_BODY": "2048",
-           "EQGRAPH_QUERY_WORKERS": "1", "EQGRAPH_PAGE_WORKERS": "1"}
+           "EQGRAPH_QUERY_WORKERS": "1", "EQGRAPH_PAGE_WORKERS": "1", "EQGRAPH_MAX_REQUESTS": "8",
+           "EQGRAPH_THREADS": "2", "EQGRAPH_MAX_HELD": str(2 << 20), "EQGRAPH_QUERY_TIMEOUT": "30"}
     exe = Path(sys.executable).with_name("eqgraph")
     process = subprocess.Popen([str(exe), "serve", "--port", str(port), "--out", str(settings.home)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -156,8 +159,77 @@ def test_bodiless_answers_are_sent(strict_server):
 
 
 def test_only_the_server_says_when_a_request_arrived(strict_server):
-    """The deadline counts from arrival, stamped by the server; a client's own stamp is dropped."""
-    request = urllib.request.Request(f"http://127.0.0.1:{strict_server}/sparql?query=ASK%7B%7D",
-                                     headers={"X-Eqgraph-Arrived": "0"})
-    with urllib.request.urlopen(request, timeout=HANG) as response:
-        assert response.status == 200
+    """The deadline counts from arrival, stamped by the server where no header can reach it."""
+    for header in ("X-Eqgraph-Arrived", "X_Eqgraph_Arrived", "Eqgraph.Arrived"):
+        request = urllib.request.Request(f"http://127.0.0.1:{strict_server}/sparql?query=ASK%7B%7D",
+                                         headers={header: "0", "Accept": "text/html"})  # the Flask path
+        with urllib.request.urlopen(request, timeout=HANG) as response:
+            page = response.read().decode()
+        assert response.status == 200 and "Answer: <strong>yes</strong>" in page and "could not start" not in page
+
+
+def health(port: int) -> dict:
+    import json
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=HANG) as response:
+        return json.loads(response.read())
+
+
+def wait_for(condition, what: str) -> None:
+    end = time.monotonic() + HANG
+    while not condition():
+        assert time.monotonic() < end, f"never happened: {what}"
+        time.sleep(0.05)
+
+
+def test_slow_bodies_do_not_take_the_apps_places(strict_server):
+    """More clients than the app has places each send half a body: others are still answered."""
+    slow = [connect(strict_server) for _ in range(20)]
+    try:
+        for sock in slow:
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 1000\r\n\r\nASK")
+        assert get(strict_server, "/health") == 200
+        assert get(strict_server, "/") == 200
+    finally:
+        for sock in slow:
+            sock.close()
+
+
+def test_readers_that_never_read_hold_no_thread(strict_server):
+    """Two app threads, six clients that ask for a page and never read it: the site still answers."""
+    path = "/sparql?format=html&query=" + urllib.parse.quote("SELECT * WHERE { ?s ?p ?o } LIMIT 400")
+    stalled = []
+    try:
+        for _ in range(6):
+            sock = connect(strict_server)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\r\n".encode())
+            stalled.append(sock)
+        assert get(strict_server, "/") == 200
+        assert get(strict_server, "/health") == 200
+    finally:
+        for sock in stalled:
+            sock.close()
+
+
+def test_an_answer_past_the_memory_budget_is_refused(strict_server):
+    query = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }")  # about 3 MB of JSON, past the 2 MB budget
+    request = urllib.request.Request(f"http://127.0.0.1:{strict_server}/sparql?query={query}",
+                                     headers={"Accept": "application/sparql-results+json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=HANG)
+    assert refused.value.code == 503 and refused.value.headers["Retry-After"]
+
+
+def test_a_client_that_leaves_stops_its_query(strict_server):
+    before = health(strict_server)["pools"]["sparql"]
+    runaway = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    with connect(strict_server) as sock:
+        sock.sendall(f"GET /sparql?query={runaway} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        wait_for(lambda: health(strict_server)["pools"]["sparql"]["admitted"] == 1, "the query admitted")
+    wait_for(lambda: health(strict_server)["pools"]["sparql"]["abandoned"] == before["abandoned"] + 1,
+             "the query stopped when its client left")
+    after = health(strict_server)["pools"]["sparql"]
+    assert after["timeout"] == before["timeout"]  # stopped for leaving, long before its 30 s deadline
+    wait_for(lambda: health(strict_server)["pools"]["sparql"]["idle"] == 1, "its worker replaced")

@@ -37,7 +37,7 @@ log = logging.getLogger("eqgraph.queries")
 
 
 # What happens to a job, as counted for /health: answered, or refused / stopped and why.
-OUTCOMES = ("answered", "busy", "timeout", "memory", "crash", "refused", "malformed", "error")
+OUTCOMES = ("answered", "busy", "timeout", "memory", "crash", "refused", "malformed", "error", "abandoned")
 
 
 @dataclass(frozen=True)
@@ -219,6 +219,7 @@ class Pool:
                 ready = True
             except BaseException:  # cancelled (the client left) while the worker works: replace it
                 self._replace(worker)
+                self._note("abandoned", client, describe, started, "the client left")
                 raise
             return self._collect(worker, ready, client, describe, started)
         finally:

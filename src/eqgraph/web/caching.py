@@ -16,15 +16,21 @@ import hashlib
 
 from flask import g, request
 
+from .. import formats
+
+_TABLE_TYPES = frozenset(m for f in formats.FORMATS for m in f.media_types)
 COMPRESS_AT = 1024  # bytes: below this gzip costs more than it saves
-COMPRESSIBLE = ("text/", "application/json", "application/sparql-results", "application/ld+json",
-                "application/n-triples", "application/rdf+xml", "application/xml", "application/n-quads",
-                "application/trig", "image/svg+xml")
 
 
 def register(app) -> None:
     app.after_request(_etag)
     app.after_request(_compress)  # runs first: Flask calls after_request functions in reverse order
+
+
+def answer_tag(release: str, body: bytes) -> str:
+    """The ETag of a SPARQL answer: a digest of its bytes (and release), since the same query can
+    answer differently from one run to the next (RAND(), NOW(), STRUUID())."""
+    return hashlib.sha256(release.encode("utf-8") + b"\n" + body).hexdigest()[:32]
 
 
 def tag(release: str, full_path: str, accept: str, encoding: str) -> str:
@@ -34,7 +40,9 @@ def tag(release: str, full_path: str, accept: str, encoding: str) -> str:
 
 
 def compressible(mimetype: str) -> bool:
-    return (mimetype or "").startswith(COMPRESSIBLE)
+    """Text is worth compressing: every text/* type, and every format of the table (all are text)."""
+    media = (mimetype or "").split(";", 1)[0].strip().lower()
+    return media.startswith("text/") or media in _TABLE_TYPES
 
 
 def gzipped(body: bytes) -> bytes | None:
@@ -47,8 +55,11 @@ def _etag(response):
     if (request.method not in ("GET", "HEAD") or response.status_code != 200 or release is None
             or response.direct_passthrough or "ETag" in response.headers):
         return response
-    encoding = request.headers.get("Accept-Encoding", "") if response.headers.get("Content-Encoding") else ""
-    response.set_etag(tag(release.path.name, request.full_path, request.headers.get("Accept", ""), encoding))
+    if request.path.rstrip("/").endswith("/sparql"):
+        response.set_etag(answer_tag(release.path.name, response.get_data()))
+    else:
+        encoding = request.headers.get("Accept-Encoding", "") if response.headers.get("Content-Encoding") else ""
+        response.set_etag(tag(release.path.name, request.full_path, request.headers.get("Accept", ""), encoding))
     return response.make_conditional(request)
 
 

@@ -81,10 +81,7 @@ def _answer() -> Response:
 
 
 def _run(job: Request):
-    try:
-        arrived = float(request.headers.get("X-Eqgraph-Arrived", ""))  # set by eqgraph.web.server
-    except ValueError:
-        arrived = None
+    arrived = request.environ.get("eqgraph.arrived")  # set by eqgraph.web.server, never by a client
     return state().release.store.answer(job, client=request.remote_addr or "", arrived=arrived)
 
 

@@ -1,19 +1,22 @@
 """The SPARQL endpoint's fast path: protocol queries answered on the server's event loop.
 
-A query through Flask crosses threads four times (Hypercorn's WSGI adapter) and pays the framework's
-request machinery, which on a small machine costs more than the query. So the server hands
-`GET /sparql?query=...` and `POST /sparql` straight to `SparqlFastPath`: it reads the request with the
-same functions as the Flask view (`protocol`), runs the query in the same pool with the same bounds
-(awaiting the worker's pipe on the event loop), and answers with the same headers (CORS, security,
-ETag and gzip as `caching` makes them). Anything else (the editor page for a browser, OPTIONS, a request
-the protocol refuses before a query runs) goes on to Flask, which answers it as before; tests run the
-W3C protocol suite against both.
+A query through Flask pays the framework's request machinery and a thread, which on a small machine
+cost more than the query. So the server hands `GET /sparql?query=...` and `POST /sparql` straight to
+`SparqlFastPath`: it reads the request with the same functions as the Flask view (`protocol`), runs the
+query in the same pool with the same bounds (awaiting the worker's pipe on the event loop, and stopping
+the query if the client leaves), and answers with the same headers (CORS, security, ETag and gzip as
+`caching` makes them) through the server's memory budget. Anything else (the editor page for a
+browser, OPTIONS, a request the protocol refuses before a query runs) goes on to Flask, which answers it
+as before; tests run the W3C protocol suite against both.
 """
 
 from __future__ import annotations
 
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header, parse_options_header
+import asyncio
+import re
+
+from werkzeug.datastructures import Accept
+from werkzeug.http import parse_accept_header, parse_etags, parse_options_header
 
 from ..errors import QueryFailed, StoreError
 from . import caching
@@ -21,7 +24,9 @@ from .errors import SECURITY_HEADERS
 from .protocol import CORS, answer_headers, choose, make_request, plain_error, read_operation, retry_after
 
 PATHS = frozenset({"/sparql", "/sparql/"})
+_SLASHES = re.compile(r"/{2,}")
 _FIXED = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in {**CORS, **SECURITY_HEADERS}.items()]
+_GZIP_ON_LOOP = 64 << 10  # bytes: larger answers are compressed on a thread, not on the event loop
 
 
 class SparqlFastPath:
@@ -29,13 +34,16 @@ class SparqlFastPath:
         self.state = state  # the app's AppState: settings, current release and its pools
 
     def wants(self, scope) -> bool:
-        return scope["path"] in PATHS and scope["method"] in ("GET", "POST")
+        # Werkzeug's routing merges slashes (`//sparql` is the endpoint too): so does this.
+        return _SLASHES.sub("/", scope["path"]) in PATHS and scope["method"] in ("GET", "POST")
 
-    async def __call__(self, scope, body: bytes, send, arrived: float) -> bool:
+    async def __call__(self, scope, body: bytes, send, arrived: float, receive, guard) -> bool:
         """Answer the request and return True, or return False (having sent nothing) for Flask."""
         headers: dict[str, str] = {}
-        for name, value in scope["headers"]:
-            headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+        for name, value in scope["headers"]:  # repeated headers joined, as WSGI does
+            key = name.decode("latin-1").lower()
+            text = value.decode("latin-1")
+            headers[key] = f"{headers[key]},{text}" if key in headers else text
         accept = headers.get("accept")
         try:
             mimetype, options = parse_options_header(headers.get("content-type", ""))
@@ -51,38 +59,65 @@ class SparqlFastPath:
             return False  # Flask reads it again and answers the refusal in kind
         client = (scope.get("client") or ("", 0))[0]
         try:
-            answer = await release.store.answer_async(job, client=client, arrived=arrived)
+            answer = await _unless_client_leaves(release.store.answer_async(job, client=client, arrived=arrived),
+                                                 receive)
         except QueryFailed as error:
             content_type, text = plain_error(error.status, str(error), accept, results)
             extra = [(b"retry-after", retry_after(web).encode())] if error.status == 503 else []
-            await _send(send, error.status, [(b"content-type", content_type.encode()),
-                                             (b"vary", b"Accept, Accept-Encoding"), *extra], text)
+            await guard.send_answer(send, error.status, _with_fixed(
+                [(b"content-type", content_type.encode()), (b"vary", b"Accept, Accept-Encoding"), *extra], text), [text])
             return True
-        out = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer_headers(answer)]
-        out = [h for h in out if h[0] != b"vary"]
-        body = answer.body
-        encoding = ""
-        vary = b"Accept"
+        if answer is None:  # the client left: its query was stopped, nobody to answer
+            return True
+        out = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer_headers(answer) if k != "Vary"]
+        body, vary = answer.body, b"Accept"
         if caching.compressible(answer.content_type):
             vary = b"Accept, Accept-Encoding"
-            if parse_accept_header(headers.get("accept-encoding"), MIMEAccept)["gzip"] > 0:
-                zipped = caching.gzipped(body)
+            if parse_accept_header(headers.get("accept-encoding"), Accept)["gzip"] > 0:
+                zipped = (caching.gzipped(body) if len(body) < _GZIP_ON_LOOP else
+                          await asyncio.get_running_loop().run_in_executor(None, caching.gzipped, body))
                 if zipped is not None:
-                    body, encoding = zipped, headers.get("accept-encoding", "")
+                    body = zipped
                     out.append((b"content-encoding", b"gzip"))
         out.append((b"vary", vary))
         if scope["method"] == "GET":
-            full_path = scope["path"] + "?" + scope["query_string"].decode("latin-1")  # as Flask's full_path
-            etag = '"' + caching.tag(release.path.name, full_path, accept or "", encoding) + '"'
-            out.append((b"etag", etag.encode("ascii")))
-            if etag in [t.strip() for t in headers.get("if-none-match", "").split(",")]:
-                await _send(send, 304, [h for h in out if h[0] in (b"etag", b"vary")], b"")
+            # An answer's tag is a digest of its bytes and release: a query whose answer changes from one
+            # run to the next (RAND(), NOW()) never revalidates to a stale answer.
+            etag = caching.answer_tag(release.path.name, body)
+            out.append((b"etag", f'"{etag}"'.encode("ascii")))
+            wanted = headers.get("if-none-match")
+            if wanted and parse_etags(wanted).contains_weak(etag):
+                await guard.send_answer(send, 304, [h for h in out if h[0] in (b"etag", b"vary")] + _FIXED, [])
                 return True
-        await _send(send, 200, out, body)
+        await guard.send_answer(send, 200, _with_fixed(out, body), [body])
         return True
 
 
-async def _send(send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-    headers = [*headers, *_FIXED, (b"content-length", str(len(body)).encode("ascii"))]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
+async def _unless_client_leaves(work, receive):
+    """The answer of `work`, or None (with `work` cancelled, so its worker is freed) if the client
+    disconnects first."""
+    task = asyncio.ensure_future(work)
+    watch = asyncio.ensure_future(receive())
+    try:
+        while True:
+            done, _ = await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+            if task in done:
+                return task.result()
+            if watch.result().get("type") == "http.disconnect":
+                task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, QueryFailed):
+                    pass
+                return None
+            watch = asyncio.ensure_future(receive())  # something other than a disconnect: keep watching
+    finally:
+        if not watch.done():
+            watch.cancel()
+        if not task.done():
+            task.cancel()
+
+
+def _with_fixed(headers: list, body: bytes) -> list:
+    return [*headers, *_FIXED, (b"content-length", str(len(body)).encode("ascii"))]
+

@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 log = logging.getLogger("eqgraph.server")
-ARRIVED = b"x-eqgraph-arrived"  # set by RequestGuard: time.monotonic() when the request arrived
+ARRIVED = "eqgraph.arrived"  # WSGI environ key set by RequestGuard: time.monotonic() when the request arrived
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class ServerSettings:
     max_head: int = 128 << 10  # bytes of request line and headers (a SPARQL query sent by GET)
     max_requests: int = 512  # requests inside the app at once, across all clients
     max_per_client: int = 0  # requests inside the app at once from one address (0: no limit)
+    max_receiving: int = 256  # requests still sending their body, at once
+    max_held: int = 256 << 20  # bytes of request bodies and answers held in memory at once, across clients
     fast_sparql: int = 1  # answer protocol queries on the event loop (eqgraph.web.fast); 0: all through Flask
 
     @classmethod
@@ -62,9 +64,13 @@ class ServerSettings:
 
 
 def _plain(status: int, text: str, extra: tuple = ()) -> tuple[dict, dict]:
+    from .errors import SECURITY_HEADERS
+    from .protocol import CORS
+
     body = (text + "\n").encode("utf-8")
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-               (b"connection", b"close"), *extra]
+               (b"connection", b"close"), *extra,
+               *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in {**CORS, **SECURITY_HEADERS}.items())]
     return ({"type": "http.response.start", "status": status, "headers": headers},
             {"type": "http.response.body", "body": body, "more_body": False})
 
@@ -73,13 +79,14 @@ class RequestGuard:
     """ASGI middleware: bounded bodies, bounded concurrency, bounded sends, then the WSGI app."""
 
     def __init__(self, wsgi_app, settings: ServerSettings, fast=None):
-        from hypercorn.middleware import AsyncioWSGIMiddleware
-
         self.settings = settings
-        self.app = AsyncioWSGIMiddleware(_never_empty(wsgi_app), max_body_size=settings.max_body)
+        self.wsgi_app = wsgi_app
         self.fast = fast  # answers protocol queries before the WSGI app (eqgraph.web.fast), or None
         self.in_app = 0
+        self.receiving = 0
+        self.held = 0  # bytes of bodies and answers in memory now
         self.per_client: Counter[str] = Counter()
+        self._refusals = _RateLimitedLog()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -95,35 +102,64 @@ class RequestGuard:
             return
         s = self.settings
         client = (scope.get("client") or ("unknown", 0))[0]
-        if self.in_app >= s.max_requests or (s.max_per_client and self.per_client[client] >= s.max_per_client):
-            log.warning("refused %s %s from %s: %d requests in progress", scope["method"], scope["path"], client,
-                        self.in_app)
-            await self._reply(send, 503, "the server is busy; try again shortly", ((b"retry-after", b"2"),))
-            return
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > s.max_body):
             await self._reply(send, 413, f"request bodies are limited to {s.max_body} bytes")
             return
-        # When the request arrived, for deadlines that include the wait for a thread (a client's own
-        # header of that name is dropped: only the server sets it).
-        arrived = time.monotonic()
-        scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() != ARRIVED]
-                 + [(ARRIVED, repr(arrived).encode("ascii"))]}
+        arrived = time.monotonic()  # deadlines count from here, waiting for a thread included
+        if self.receiving >= s.max_receiving:
+            await self._refuse(send, scope, client, "too many requests are still sending their body")
+            return
+        self.receiving += 1
+        try:
+            body = await self._body(receive, send)
+        finally:
+            self.receiving -= 1
+        if body is None:
+            return
+        # Counted in the app only once the body is here: slow senders cannot fill the app's places.
+        if self.in_app >= s.max_requests or (s.max_per_client and self.per_client[client] >= s.max_per_client):
+            self.held -= len(body)
+            await self._refuse(send, scope, client, f"{self.in_app} requests in progress")
+            return
         self.in_app += 1
         self.per_client[client] += 1
         try:
-            body = await self._body(receive, send)
-            if body is None:
-                return
             bounded = self._bounded(send)
-            if self.fast is not None and self.fast.wants(scope) and await self.fast(scope, body, bounded, arrived):
-                return
-            await self.app(scope, _replay(body, receive), bounded)
+            if self.fast is not None and self.fast.wants(scope):
+                if await self.fast(scope, body, bounded, arrived, receive, self):
+                    return
+            status, headers, chunks = await asyncio.get_running_loop().run_in_executor(
+                None, _run_wsgi, self.wsgi_app, scope, body, arrived)
+            await self.send_answer(bounded, status, headers, chunks)
         finally:
+            self.held -= len(body)
             self.in_app -= 1
             self.per_client[client] -= 1
             if not self.per_client[client]:
                 del self.per_client[client]
+
+    async def send_answer(self, send, status: int, headers: list, chunks: list[bytes]) -> None:
+        """Send a whole answer; one that would take the memory held past `max_held` is a 503 instead
+        (an answer waits here for as long as its client takes to read it)."""
+        size = sum(len(c) for c in chunks)
+        if self.held + size > self.settings.max_held:
+            log.warning("answer of %d bytes refused: %d bytes already held for slow readers", size, self.held)
+            await self._reply(send, 503, "the server is busy sending other answers; try again shortly",
+                              ((b"retry-after", b"2"),))
+            return
+        self.held += size
+        try:
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            for chunk in chunks[:-1]:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": chunks[-1] if chunks else b"", "more_body": False})
+        finally:
+            self.held -= size
+
+    async def _refuse(self, send, scope, client: str, why: str) -> None:
+        self._refusals.warning("refused %s %r from %s: %s", scope["method"], scope["path"], client, why)
+        await self._reply(send, 503, "the server is busy; try again shortly", ((b"retry-after", b"2"),))
 
     async def _body(self, receive, send) -> bytes | None:
         s = self.settings
@@ -133,18 +169,30 @@ class RequestGuard:
                 while True:
                     message = await receive()
                     if message["type"] == "http.disconnect":
+                        self.held -= size
                         return None
                     chunk = message.get("body", b"")
                     size += len(chunk)
+                    self.held += len(chunk)
                     if size > s.max_body:
+                        self.held -= size
                         await self._reply(send, 413, f"request bodies are limited to {s.max_body} bytes")
+                        return None
+                    if self.held > s.max_held:
+                        self.held -= size
+                        await self._reply(send, 503, "the server is busy receiving other requests; try again "
+                                                     "shortly", ((b"retry-after", b"2"),))
                         return None
                     chunks.append(chunk)
                     if not message.get("more_body"):
                         return b"".join(chunks)
         except TimeoutError:
+            self.held -= size
             await self._reply(send, 408, f"the request body did not arrive within {s.body_timeout:g} s")
             return None
+        except BaseException:
+            self.held -= size
+            raise
 
     def _bounded(self, send):
         timeout = self.settings.send_timeout
@@ -161,37 +209,45 @@ class RequestGuard:
         await send(body)
 
 
-def _never_empty(wsgi_app):
-    """Hypercorn's WSGI adapter starts the response at the body's first chunk, so a response with no
-    chunk at all (HEAD, 304 Not Modified, 204) would never be started and ends as a 500: give every
-    body at least one, empty, chunk."""
+def _run_wsgi(app, scope, body: bytes, arrived: float):
+    """Run the WSGI app on a thread and return its whole answer (status, headers, body chunks), so the
+    thread is free as soon as the answer is made: sending it, however slowly the client reads, happens
+    on the event loop (a thread that sent it would be held by a client that never reads)."""
+    from hypercorn.app_wrappers import InvalidPathError, _build_environ
 
-    def app(environ, start_response):
-        body = wsgi_app(environ, start_response)
-        try:
-            empty = True
-            for chunk in body:
-                empty = False
-                yield chunk
-            if empty:
-                yield b""
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-    return app
+    try:
+        environ = _build_environ(scope, body)
+    except InvalidPathError:
+        return 404, [(b"content-type", b"text/plain; charset=utf-8")], [b"not found\n"]
+    environ[ARRIVED] = arrived
+    started: list = []
+
+    def start_response(status, headers, exc_info=None):
+        started[:] = [int(status.split(" ", 1)[0]),
+                      [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]]
+
+    result = app(environ, start_response)
+    try:
+        chunks = [chunk for chunk in result if chunk]
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    return started[0], started[1], chunks
 
 
-def _replay(body: bytes, receive):
-    """The body already read, then whatever the connection says next (a disconnect)."""
-    sent = False
+class _RateLimitedLog:
+    """A warning at most once a second, saying how many were left out (a flood is not a log line each)."""
 
-    async def replay():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-    return replay
+    def __init__(self):
+        self.last, self.skipped = -1e9, 0
+
+    def warning(self, message: str, *args) -> None:
+        now = time.monotonic()
+        if now - self.last < 1.0:
+            self.skipped += 1
+            return
+        skipped, self.last, self.skipped = self.skipped, now, 0
+        log.warning(message + (f" (and {skipped} more in the last second)" if skipped else ""), *args)
 
 
 def _raise_open_files_limit() -> None:
