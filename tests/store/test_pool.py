@@ -37,6 +37,14 @@ def nap(store, seconds):
     return "awake"
 
 
+def hold(store, path):
+    """Work until the test says stop (a file appears): a job that lasts exactly as long as needed."""
+    end = time.monotonic() + 120
+    while not os.path.exists(path) and time.monotonic() < end:
+        time.sleep(0.01)
+    return "released"
+
+
 def allocate(store, megabytes):
     block = bytearray(megabytes * 1024 * 1024)
     return len(block)
@@ -86,6 +94,7 @@ def make_pool(store_dir):
     def make(task, **limits):
         pool = Pool("test", store_dir, task, PoolLimits(**limits))
         pools.append(pool)
+        wait_until(lambda: pool.status()["idle"] == pool.limits.workers, "the workers started")
         return pool
     yield make
     for pool in pools:
@@ -99,31 +108,35 @@ def test_a_job_runs_and_the_worker_is_reused(make_pool):
     assert pool.status()["answered"] == 2
 
 
-def test_a_full_pool_refuses_at_once_and_says_so_in_the_log(make_pool, caplog):
-    pool = make_pool(nap, workers=1, queue=1, timeout=60)
+def test_a_full_pool_refuses_at_once_and_says_so_in_the_log(make_pool, caplog, tmp_path):
+    pool = make_pool(hold, workers=1, queue=1, timeout=120)
+    stop = str(tmp_path / "stop")
     results = []
-    threads = [threading.Thread(target=lambda: results.append(pool.run(0.5))) for _ in range(2)]
+    threads = [threading.Thread(target=lambda: results.append(pool.run(stop))) for _ in range(2)]
     for thread in threads:
         thread.start()
     wait_until(lambda: pool.status()["admitted"] == 2, "both jobs admitted")
     with caplog.at_level(logging.WARNING, logger="eqgraph.queries"), pytest.raises(Busy) as refused:
-        pool.run(0, client="203.0.113.9", describe="SELECT * WHERE { ?s ?p ?o }")
+        pool.run(stop, client="203.0.113.9", describe="SELECT * WHERE { ?s ?p ?o }")
     assert refused.value.status == 503
     assert "busy" in caplog.text and "203.0.113.9" in caplog.text and "SELECT * WHERE" in caplog.text
+    open(stop, "w").close()
     for thread in threads:
         thread.join()
-    assert results == ["awake", "awake"]
+    assert results == ["released", "released"]
     assert pool.status()["busy"] == 1
 
 
-def test_the_per_client_limit_counts_each_address(make_pool):
-    pool = make_pool(nap, workers=2, queue=2, timeout=60, per_client=1)
-    thread = threading.Thread(target=pool.run, args=(0.5,), kwargs={"client": "a"})
+def test_the_per_client_limit_counts_each_address(make_pool, tmp_path):
+    pool = make_pool(hold, workers=2, queue=2, timeout=120, per_client=1)
+    stop = str(tmp_path / "stop")
+    thread = threading.Thread(target=pool.run, args=(stop,), kwargs={"client": "a"})
     thread.start()
     wait_until(lambda: pool.status()["admitted"] == 1, "the first job admitted")
     with pytest.raises(Busy, match="this client"):
-        pool.run(0, client="a")
-    assert pool.run(0, client="b") == "awake"
+        pool.run(stop, client="a")
+    open(stop, "w").close()
+    assert pool.run(stop, client="b") == "released"
     thread.join()
 
 
@@ -139,12 +152,20 @@ def test_a_job_past_its_deadline_is_stopped_and_the_pool_recovers(make_pool, cap
 
 def test_waiting_for_a_worker_counts_against_the_deadline(make_pool):
     pool = make_pool(nap, workers=1, queue=1, timeout=1)
-    first = threading.Thread(target=lambda: pytest.raises(QueryTimeout, pool.run, 3600))
-    first.start()
+    outcomes = []
+
+    def first():
+        try:
+            pool.run(3600)
+        except QueryTimeout as exc:
+            outcomes.append(exc)
+    thread = threading.Thread(target=first)
+    thread.start()
     wait_until(lambda: pool.status()["admitted"] == 1, "the first job admitted")
     with pytest.raises(QueryTimeout):
         pool.run(0)  # waits for the only worker, which its deadline does not outlast
-    first.join()
+    thread.join()
+    assert len(outcomes) == 1  # the first was stopped at its deadline too
 
 
 def test_a_job_over_its_memory_limit_is_stopped_with_a_reason(make_pool):

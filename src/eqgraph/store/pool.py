@@ -36,6 +36,9 @@ from ..errors import Busy, OutOfMemory, QueryFailed, QueryTimeout, WorkerCrashed
 log = logging.getLogger("eqgraph.queries")
 
 
+STARTUP_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+MIN_LEFT = 0.05  # seconds a job must have left to be worth sending to a worker
+
 # What happens to a job, as counted for /health: answered, or refused / stopped and why.
 OUTCOMES = ("answered", "busy", "timeout", "memory", "crash", "refused", "malformed", "error", "abandoned")
 
@@ -80,6 +83,7 @@ def _worker_main(store_path: str, connection, task, memory_mb: int, nice: int) -
     store = OxigraphStore.open(Path(store_path))
     store.query("ASK { ?s ?p ?o }")  # warm the store before the memory baseline is taken
     _limit_memory(memory_mb)
+    connection.send(("ready", None))
     while True:
         try:
             message = connection.recv()
@@ -136,7 +140,27 @@ class Pool:
         self._busy_logged_at, self._busy_unlogged = -1e9, 0
         self.stats: Counter[str] = Counter()
         for _ in range(self.limits.workers):
-            self._idle.put(self._spawn())
+            self._start()
+
+    def _start(self) -> None:
+        """Start a worker; it joins the idle ones once it has opened the store (off the caller's thread,
+        so no request's deadline pays for a process start)."""
+        def work():
+            try:
+                worker = self._spawn()
+                if not worker.connection.poll(STARTUP_TIMEOUT) or worker.connection.recv()[0] != "ready":
+                    raise OSError(f"the worker did not start within {STARTUP_TIMEOUT} s")
+            except (OSError, EOFError) as exc:
+                if not self._closed:
+                    log.error("%s pool could not start a worker: %s", self.name, exc)
+                return
+            with self._lock:
+                closed = self._closed
+            if closed:
+                worker.kill()
+            else:
+                self._idle.put(worker)
+        threading.Thread(target=work, daemon=True, name=f"eqgraph-{self.name}-start").start()
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -159,11 +183,10 @@ class Pool:
         def work():
             try:
                 worker.kill()
-                if not self._closed:
-                    self._idle.put(self._spawn())
-            except OSError as exc:  # the pool is closing under us: nothing to replace
-                if not self._closed:
-                    log.error("%s pool could not replace a worker: %s", self.name, exc)
+            except OSError:
+                pass
+            if not self._closed:
+                self._start()
         threading.Thread(target=work, daemon=True, name=f"eqgraph-{self.name}-respawn").start()
 
     def status(self) -> dict:
@@ -199,18 +222,27 @@ class Pool:
         import asyncio
 
         started = self._admit(client, describe, arrived)
+        left_by_thread = False
         try:
             deadline = started + self.limits.timeout
             try:
+                if deadline - time.monotonic() < MIN_LEFT:
+                    raise queue.Empty  # let _take say why, on the usual path
                 worker = self._idle.get_nowait()
             except queue.Empty:
                 waiting = asyncio.get_running_loop().run_in_executor(None, self._take, client, describe, started,
                                                                      deadline)
                 try:
                     worker = await asyncio.shield(waiting)
-                except asyncio.CancelledError:  # the worker the thread still gets goes back to the pool
-                    waiting.add_done_callback(
-                        lambda done: done.exception() is None and self._idle.put(done.result()))
+                except asyncio.CancelledError:
+                    # The thread still waits: the request stays counted until it is done, and the
+                    # worker it gets goes back to the pool.
+                    def give_back(done):
+                        if done.exception() is None:
+                            self._idle.put(done.result())
+                        self._leave(client)
+                    waiting.add_done_callback(give_back)
+                    left_by_thread = True
                     raise
             try:
                 worker.connection.send(("job", job))
@@ -223,7 +255,8 @@ class Pool:
                 raise
             return self._collect(worker, ready, client, describe, started)
         finally:
-            self._leave(client)
+            if not left_by_thread:
+                self._leave(client)
 
     def _admit(self, client: str, describe: str, arrived: float | None) -> float:
         """Count the request in, or refuse it at once (`Busy`); returns when its deadline started."""
@@ -250,12 +283,17 @@ class Pool:
                 del self._clients[client]
 
     def _take(self, client: str, describe: str, started: float, deadline: float) -> _Worker:
-        """An idle worker, waiting for one until the deadline."""
+        """An idle worker, waiting for one until the deadline (and not when too little time is left
+        to use it: a worker given a job it must be killed for at once is a worker lost for nothing)."""
         try:
-            left = deadline - time.monotonic()
-            if left <= 0:  # the request waited its whole deadline before it got here
+            left = deadline - time.monotonic() - MIN_LEFT
+            if left <= 0:  # the request waited (nearly) its whole deadline before it got here
                 raise queue.Empty
-            return self._idle.get(timeout=left)
+            worker = self._idle.get(timeout=left)
+            if deadline - time.monotonic() < MIN_LEFT:
+                self._idle.put(worker)
+                raise queue.Empty
+            return worker
         except queue.Empty:
             self._note("timeout", client, describe, started, "no worker became free")
             raise QueryTimeout(f"the query could not start within {self.limits.timeout:g} s (the server is "
@@ -320,8 +358,8 @@ class Pool:
                     (time.monotonic() - started) * 1000, detail, describe[:200])
 
     def close(self) -> None:
-        self._closed = True
         with self._lock:
+            self._closed = True
             workers, self._all = list(self._all), []
         for worker in workers:
             try:

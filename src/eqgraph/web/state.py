@@ -93,7 +93,8 @@ class AppState:
                 old, self._release = self._release, Release(path, self.settings, self.web)
                 if old is not None:
                     # Requests still running on the old release finish first: its workers stop after.
-                    threading.Timer(self.web.page_timeout + 1, old.close).start()
+                    # (Every query is over by then: none outlives its pool's deadline.)
+                    threading.Timer(max(self.web.page_timeout, self.web.query_timeout) + 1, old.close).start()
             return self._release
 
     def health(self) -> dict:
