@@ -99,10 +99,6 @@ def of_kind(*kinds: str) -> tuple[Format, ...]:
     return tuple(f for f in FORMATS if f.kind in kinds)
 
 
-def named(*names: str) -> tuple[Format, ...]:
-    return tuple(BY_NAME[n] for n in names)
-
-
 RESULTS = of_kind("results")
 GRAPHS = of_kind("graph")
 HTML, JSON, TABLE = BY_NAME["html"], BY_NAME["json"], BY_NAME["table"]

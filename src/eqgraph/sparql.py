@@ -1,7 +1,7 @@
 """The public SPARQL endpoint's engine: read-only, bounded query execution inside a worker process.
 
 The web process never evaluates a public query, nor even lexes it: `execute(store, request)` runs in a
-query worker (eqgraph.workers), under the request's deadline and the worker's memory limit, so a query
+query worker (eqgraph.store.pool), under the request's deadline and the worker's memory limit, so a query
 text built to be slow to check is as bounded as one built to be slow to answer.
 
 Safety rules, enforced before a query reaches the engine (`check_query`, linear in the query's length):
@@ -27,9 +27,7 @@ from .results import SolutionWriter
 # (the results writers of eqgraph.results; the store's RDF serialisers), and what a client that
 # states no preference gets.
 SOLUTION_TYPES = {media: f.writer for f in RESULTS for media in f.media_types}
-SOLUTION_DEFAULT = RESULTS[0].media_type
 GRAPH_TYPES = {media: f.writer for f in GRAPHS for media in f.media_types}
-GRAPH_DEFAULT = GRAPHS[0].media_type
 
 # One left-to-right pass over the query, as a SPARQL lexer reads it: at each position the first
 # alternative that matches wins, so a "#" inside an IRI or string is not a comment, quotes inside a
@@ -166,7 +164,6 @@ class Request:
 # --- writers: a head, one piece per row, a tail, so the byte cap is checked row by row ---------------
 # Written once, in eqgraph.results, for the endpoint, the /query downloads and the command line alike.
 
-_SolutionWriter = SolutionWriter
 
 
 def write_boolean(value: bool, writer: str) -> tuple[bytes, str]:
@@ -178,7 +175,7 @@ def write_boolean(value: bool, writer: str) -> tuple[bytes, str]:
 def serialise_solutions(variables: list[str], rows, request: Request) -> Answer:
     """SELECT rows (lists of terms, in `variables` order) as the chosen results format, one row at a
     time, stopping at `max_rows` rows or before the row that would pass `max_bytes`."""
-    out = _SolutionWriter(variables, SOLUTION_TYPES[request.accept])
+    out = SolutionWriter(variables, SOLUTION_TYPES[request.accept])
     parts, count, truncated = [out.head()], 0, False
     size = len(parts[0]) + len(out.tail())
     for terms in rows:

@@ -64,7 +64,8 @@ def test_a_runaway_query_is_stopped_and_the_next_one_answers(client):
     explosive = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
                  f"BIND(\"{long}\" AS ?long) FILTER(!regex(?long, \"^(a+)+$\")) }}")
     response = client.get("/sparql", query_string={"query": explosive}, headers={"Accept": "application/json"})
-    assert response.status_code == 503 and "did not finish within 2 s" in response.get_json()["error"]
+    error = response.get_json()["error"]
+    assert response.status_code == 503 and ("did not finish within 2 s" in error or "could not start within 2 s" in error)
     assert response.headers["Retry-After"].isdigit()
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
 

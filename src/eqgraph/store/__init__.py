@@ -37,22 +37,29 @@ from .results import Solution, Solutions, Triples
 from .terms import IRI, XSD, XSD_STRING, BlankNode, Literal, Term, Triple
 
 __all__ = [
-    "GraphStore", "IRI", "KEEP_RELEASES", "BlankNode", "Literal", "ReleaseFiles", "Solution", "Solutions", "Term",
+    "GraphStore", "QueryStore", "IRI", "KEEP_RELEASES", "BlankNode", "Literal", "ReleaseFiles", "Solution", "Solutions", "Term",
     "Triple", "Triples", "XSD", "XSD_STRING", "current_release", "graph_iri", "open_current", "publish_release",
     "release_info",
 ]
 
 
-class GraphStore(Protocol):
+class QueryStore(Protocol):
+    """What reading the graph needs: the catalogue, the web app and the endpoint use only this
+    (`OxigraphStore` and the web app's `PooledStore` provide it)."""
+
     def query(self, sparql: str, bindings=None, *, limit: int | None = None): ...
 
     def answer(self, request): ...
 
+    def serialize_triples(self, triples, fmt: str, prefixes=None) -> bytes: ...
+
+
+class GraphStore(QueryStore, Protocol):
+    """A whole store: reading, the graphs it holds, dumps and loading (`OxigraphStore`)."""
+
     def graphs(self) -> list[tuple[str, int]]: ...
 
     def serialize(self, fmt: str, prefixes=None, graph: str | None = None) -> bytes: ...
-
-    def serialize_triples(self, triples, fmt: str, prefixes=None) -> bytes: ...
 
     def load(self, data: bytes, fmt: str, graph: str | None = None) -> int: ...
 

@@ -22,7 +22,7 @@ class WebSettings:
     is an environment variable too: EQGRAPH_<NAME in capitals>, e.g. EQGRAPH_QUERY_TIMEOUT=10;
     EQGRAPH_SERVICE_ALLOWLIST is a space-separated list of endpoint IRIs.
 
-    Two worker pools answer queries (eqgraph.workers): `query_*` for the public endpoint's ad-hoc SPARQL,
+    Two worker pools answer queries (eqgraph.store.pool): `query_*` for the public endpoint's ad-hoc SPARQL,
     `page_*` for saved queries and pages, so pages never wait behind a flood of public queries."""
 
     query_timeout: float = 5.0  # seconds from a public query's admission to its answer; then it is stopped

@@ -7,7 +7,7 @@ N-Triples, JSON-LD, RDF/XML, N-Quads or TriG, chosen by `Accept` (or `format=`) 
 formats and once among the RDF syntaxes, and the query's form picks one. Errors are negotiated too: a
 SPARQL client gets one line of text/plain, a JSON client the JSON envelope, a browser the page. Read-only: an update is refused with
 403. Every query is checked and run in a worker process of the release's `sparql` pool, with admission
-control, a deadline, a memory limit and row and byte caps (eqgraph.workers, eqgraph.sparql); this
+control, a deadline, a memory limit and row and byte caps (eqgraph.store.pool, eqgraph.sparql); this
 module only reads the protocol and refuses query texts over the size limit (413). Reads allow
 CORS, so editors on other sites (YASGUI and the like) can use the endpoint. A browser asking for HTML
 gets the editor page, with the results as a table.

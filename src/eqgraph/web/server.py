@@ -9,14 +9,20 @@ head has arrived, however slowly the bytes come: that is the bound on receiving 
 ASGI layer between Hypercorn and the WSGI app, adds what Hypercorn leaves open:
 
 * the whole body must arrive within `body_timeout` (408) and be at most `max_body` bytes (413, refused
-  from `Content-Length` before a byte of it is read);
-* at most `max_requests` requests are in the app at once (a 503 with `Retry-After` beyond that, never a
-  silent queue), optionally `max_per_client` per client address;
-* an answer the client does not read within `send_timeout` ends the connection, so a stalled reader
-  cannot hold an app thread.
+  from `Content-Length` before a byte of it is read); at most `max_receiving` requests may be sending
+  a body at once;
+* a request counts in the app only once its body is here: at most `max_requests` at once (a 503 with
+  `Retry-After` beyond that, never a silent queue), optionally `max_per_client` per client address;
+* the WSGI app runs on a thread only to make its answer; the answer is sent from the event loop, so a
+  client that never reads holds no thread, and one it does not read within `send_timeout` ends the
+  connection;
+* the request bodies and answers held in memory at once (a slow reader keeps its answer) are bounded by
+  `max_held` bytes: an answer beyond it is a 503;
+* SPARQL protocol queries are answered before the WSGI app by `eqgraph.web.fast`, with the same bounds.
 
-The WSGI app runs on a thread pool of `threads` threads; the SPARQL endpoint's own admission control
-(see `eqgraph.workers`) keeps ad-hoc queries to a few of them, so pages always have threads left.
+The app runs on a thread pool of `threads` threads; queries run in the worker pools of
+`eqgraph.store.pool`, which admit a bounded number, so pages always have threads left.
+HTTP/1.1 and cleartext HTTP/2 (h2c) are served; both bound a request head by `max_head`.
 """
 
 from __future__ import annotations
@@ -267,6 +273,7 @@ def hypercorn_config(settings: ServerSettings):
     config.bind = [f"{settings.host}:{settings.port}"]
     config.keep_alive_timeout = settings.header_timeout
     config.h11_max_incomplete_size = settings.max_head
+    config.h2_max_header_list_size = settings.max_head  # HTTP/2 (cleartext h2c) heads are bounded alike
     config.backlog = 1024
     config.accesslog = None
     config.errorlog = logging.getLogger("hypercorn.error")

@@ -1,6 +1,6 @@
 """What the web app holds while it runs: the current release, its catalogue and its two query pools.
 
-The web process never opens the store itself: every query runs in a worker process (eqgraph.workers),
+The web process never opens the store itself: every query runs in a worker process (eqgraph.store.pool),
 the public endpoint's in the `sparql` pool, the pages' and saved queries' in the `pages` pool, each with
 its own capacity, deadline and memory limit. The release and its pools are opened lazily and replaced
 when a new build becomes current, so `eqgraph build` while the server runs swaps the graph without a
