@@ -238,3 +238,9 @@ def test_the_named_graphs_are_listed_and_selected_through_the_endpoint(client, b
         "query": f"SELECT (COUNT(*) AS ?n) FROM <{plan}> WHERE {{ ?s ?p ?o }}"},
         headers={"Accept": "application/sparql-results+json"}).get_json()
     assert int(from_clause["results"]["bindings"][0]["n"]["value"]) == expected
+
+
+def test_head_answers_like_get_without_a_body(client):
+    head = client.head("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"})
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.headers["Content-Type"].startswith("application/sparql-results+json")

@@ -50,7 +50,7 @@ CONSTRUCT { ?action ?p ?o } WHERE { ?action eqg:ref "2.6" ; ?p ?o }"""),
 @bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
 def sparql():
     if request.method == "OPTIONS":
-        return Response(status=204, headers=CORS)
+        return Response(status=204, headers=CORS, content_type="text/plain; charset=utf-8")
     try:
         response = _answer()
     except QueryFailed as error:

@@ -51,7 +51,7 @@ def read_operation(method: str, query_string: str, mimetype: str, charset: str |
                    body: bytes) -> tuple[str | None, dict[str, list[str]]]:
     """The query text and the protocol parameters, read as the SPARQL 1.1 Protocol says."""
     params = parse_qs(query_string, keep_blank_values=True)
-    if method == "GET":
+    if method in ("GET", "HEAD"):
         if "update" in params:
             raise EndpointError("updates are not accepted by GET, and this endpoint is read-only")
         queries = params.get("query", [])
