@@ -19,8 +19,9 @@ import pyoxigraph as ox
 
 from ..errors import StoreError
 from ..sparql import SOLUTION_TYPES, Answer, Request, check_query, names_dataset
-from .results import Solutions, Triples
+from .results import Solution, Solutions, Triples
 from .terms import IRI, BlankNode, Literal, Term, Triple
+from .terms import trusted_blank_node, trusted_iri, trusted_literal
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -50,33 +51,48 @@ def to_engine(term: Term | Triple):
 
 
 def from_engine(term):
-    """An engine term as a `terms` value (None stays None: an unbound variable)."""
+    """An engine term as a `terms` value (None stays None: an unbound variable). The engine's terms
+    are valid RDF, so they are made without the checks input gets (`terms.trusted_*`)."""
     if term is None:
         return None
     kind = type(term)
-    if kind is ox.NamedNode:
-        return _iri(term.value)
-    if kind is ox.Literal:
-        return Literal(term.value, language=term.language) if term.language else \
-            Literal(term.value, _iri(term.datatype.value))
-    if kind is ox.BlankNode:
-        return BlankNode(term.value)
-    if kind is ox.Triple:
+    if kind is _NamedNode:
+        return trusted_iri(term.value)
+    if kind is _Literal:
+        language = term.language
+        if language:
+            return trusted_literal(term.value, language=language)
+        datatype = _DATATYPES.get(term.datatype)
+        if datatype is None:
+            if len(_DATATYPES) >= 1000:
+                _DATATYPES.clear()
+            datatype = _DATATYPES[term.datatype] = trusted_iri(term.datatype.value)
+        return trusted_literal(term.value, datatype)
+    if kind is _BlankNode:
+        return trusted_blank_node(term.value)
+    if kind is _Triple:
         return Triple(from_engine(term.subject), from_engine(term.predicate), from_engine(term.object))
     raise TypeError(f"an engine term eqgraph does not know: {term!r}")
 
 
-_IRIS: dict[str, IRI] = {}
+_NamedNode, _Literal, _BlankNode, _Triple = ox.NamedNode, ox.Literal, ox.BlankNode, ox.Triple
+_DATATYPES: dict = {}  # engine datatype IRI -> IRI (a handful: xsd:string, xsd:integer ...)
 
 
-def _iri(value: str) -> IRI:
-    """IRIs repeat (predicates, classes, datatypes): made and checked once each."""
-    iri = _IRIS.get(value)
-    if iri is None:
-        if len(_IRIS) > 100_000:
-            _IRIS.clear()
-        iri = _IRIS[value] = IRI(value)
-    return iri
+def _converter():
+    """(known, convert) for the terms of one answer: answers repeat their terms (a plan's id on each
+    of its rows, labels, classes), so each distinct term is converted once and then found by the
+    engine's own term (hashed in the engine, no string made): `known(term) or convert(term)`. Kept
+    for one answer only, so nothing outlives it."""
+    seen: dict = {}
+
+    def convert(term):
+        if term is None:
+            return None
+        value = seen[term] = from_engine(term)
+        return value
+
+    return seen.get, convert
 
 
 # --- the store -----------------------------------------------------------------------------------------
@@ -149,22 +165,24 @@ class OxigraphStore:
         result = self._run(sparql, bindings)
         if isinstance(result, (ox.QueryBoolean, bool)):
             return bool(result)
+        known, convert = _converter()  # `known(term) or convert(term)`: our terms are never falsy
         if isinstance(result, ox.QueryTriples):
             triples, truncated = [], False
-            for triple in result:
-                if limit is not None and len(triples) >= limit:
+            for count, (s, p, o) in enumerate(result):
+                if count == limit:
                     truncated = True
                     break
-                triples.append(from_engine(triple))
+                triples.append(Triple(known(s) or convert(s), known(p) or convert(p), known(o) or convert(o)))
             return Triples(triples, truncated)
         variables = [v.value for v in result.variables]
+        index = {name: i for i, name in enumerate(variables)}
         rows, truncated = [], False
-        for solution in result:
-            if limit is not None and len(rows) >= limit:
+        for count, solution in enumerate(result):  # a solution gives each variable's value, None if unbound
+            if count == limit:
                 truncated = True
                 break
-            rows.append(tuple(from_engine(solution[i]) for i in range(len(variables))))
-        return Solutions(variables, rows, truncated)
+            rows.append(Solution(index, tuple([known(term) or convert(term) for term in solution])))
+        return Solutions.of(variables, rows, truncated)
 
     def answer(self, request: Request) -> Answer:
         """The SPARQL protocol: check, run, serialise within the request's row and byte caps."""

@@ -48,6 +48,15 @@ class Solutions(list):
         self.variables = list(variables)
         self.truncated = truncated
 
+    @classmethod
+    def of(cls, variables: list[str], solutions: list[Solution], truncated: bool = False) -> "Solutions":
+        """From `Solution` rows a store already made (sharing one variable index), taken as they are."""
+        made = list.__new__(cls)
+        list.__init__(made, solutions)
+        made.variables = list(variables)
+        made.truncated = truncated
+        return made
+
     def __reduce__(self):
         return (Solutions, (self.variables, [row._values for row in self], self.truncated))
 

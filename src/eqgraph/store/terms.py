@@ -85,6 +85,40 @@ class Literal:
 Term = IRI | BlankNode | Literal
 
 
+# --- trusted construction -------------------------------------------------------------------------------
+# A store converting the terms its own engine produced (already valid RDF) makes the same values
+# without the checks above (a regular expression per IRI, blank node label and language tag): a large
+# result has tens of thousands of terms. Only for terms an engine made, never for input.
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def trusted_iri(value: str) -> IRI:
+    iri = _new(IRI)
+    _set(iri, "value", value)
+    return iri
+
+
+def trusted_blank_node(value: str) -> BlankNode:
+    node = _new(BlankNode)
+    _set(node, "value", value)
+    return node
+
+
+def trusted_literal(value: str, datatype: IRI | None = None, language: str | None = None) -> Literal:
+    """As `Literal(value, datatype, language)` (a language tag makes it an rdf:langString)."""
+    literal = _new(Literal)
+    _set(literal, "value", value)
+    if language:
+        _set(literal, "datatype", _LANG_STRING)
+        _set(literal, "language", language.lower())
+    else:
+        _set(literal, "datatype", datatype or _STRING)
+        _set(literal, "language", None)
+    return literal
+
+
 @dataclass(frozen=True, slots=True)
 class Triple:
     subject: IRI | BlankNode
