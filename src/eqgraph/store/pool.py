@@ -27,7 +27,7 @@ import queue
 import signal
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +132,7 @@ class Pool:
     def __post_init__(self):
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue = queue.Queue()
+        self._waiters: deque = deque()  # (loop, future) of coroutines waiting for a worker
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
         self._admitted = 0
@@ -159,7 +160,7 @@ class Pool:
             if closed:
                 worker.kill()
             else:
-                self._idle.put(worker)
+                self._give(worker)
         threading.Thread(target=work, daemon=True, name=f"eqgraph-{self.name}-start").start()
 
     def _spawn(self) -> _Worker:
@@ -222,28 +223,9 @@ class Pool:
         import asyncio
 
         started = self._admit(client, describe, arrived)
-        left_by_thread = False
         try:
             deadline = started + self.limits.timeout
-            try:
-                if deadline - time.monotonic() < MIN_LEFT:
-                    raise queue.Empty  # let _take say why, on the usual path
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                waiting = asyncio.get_running_loop().run_in_executor(None, self._take, client, describe, started,
-                                                                     deadline)
-                try:
-                    worker = await asyncio.shield(waiting)
-                except asyncio.CancelledError:
-                    # The thread still waits: the request stays counted until it is done, and the
-                    # worker it gets goes back to the pool.
-                    def give_back(done):
-                        if done.exception() is None:
-                            self._idle.put(done.result())
-                        self._leave(client)
-                    waiting.add_done_callback(give_back)
-                    left_by_thread = True
-                    raise
+            worker = await self._take_async(client, describe, started, deadline)
             try:
                 worker.connection.send(("job", job))
                 ready = await _readable(worker.connection, deadline - time.monotonic())
@@ -255,8 +237,59 @@ class Pool:
                 raise
             return self._collect(worker, ready, client, describe, started)
         finally:
-            if not left_by_thread:
-                self._leave(client)
+            self._leave(client)
+
+    async def _take_async(self, client: str, describe: str, started: float, deadline: float) -> _Worker:
+        """`_take` for the event loop: an idle worker now, or the next one handed back (handed straight
+        to the longest-waiting coroutine, no thread involved), until the deadline."""
+        import asyncio
+
+        if deadline - time.monotonic() >= MIN_LEFT:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            loop = asyncio.get_running_loop()
+            handed = loop.create_future()
+            with self._lock:
+                self._waiters.append((loop, handed))
+            try:
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic() - MIN_LEFT)):
+                    return await handed
+            except (TimeoutError, asyncio.CancelledError):
+                with self._lock:
+                    if (loop, handed) in self._waiters:
+                        self._waiters.remove((loop, handed))
+                if handed.done() and not handed.cancelled():
+                    self._give(handed.result())  # handed over just as the wait ended: pass it on
+                elif not handed.done():
+                    handed.cancel()
+                if asyncio.current_task().cancelling():
+                    raise
+        self._note("timeout", client, describe, started, "no worker became free")
+        raise QueryTimeout(f"the query could not start within {self.limits.timeout:g} s (the server is "
+                           "busy) and was abandoned")
+
+    def _give(self, worker: _Worker) -> None:
+        """A worker is free: to the longest-waiting coroutine if one waits, else to the idle ones."""
+        while True:
+            with self._lock:
+                waiter = self._waiters.popleft() if self._waiters else None
+            if waiter is None:
+                self._idle.put(worker)
+                return
+            loop, handed = waiter
+            try:
+                loop.call_soon_threadsafe(self._hand, handed, worker)
+                return
+            except RuntimeError:  # that loop has closed: try the next waiter
+                continue
+
+    def _hand(self, handed, worker: _Worker) -> None:
+        if handed.done():  # its wait ended meanwhile
+            self._give(worker)
+        else:
+            handed.set_result(worker)
 
     def _admit(self, client: str, describe: str, arrived: float | None) -> float:
         """Count the request in, or refuse it at once (`Busy`); returns when its deadline started."""
@@ -291,7 +324,7 @@ class Pool:
                 raise queue.Empty
             worker = self._idle.get(timeout=left)
             if deadline - time.monotonic() < MIN_LEFT:
-                self._idle.put(worker)
+                self._give(worker)
                 raise queue.Empty
             return worker
         except queue.Empty:
@@ -321,7 +354,7 @@ class Pool:
         except BaseException:
             self._replace(worker)
             raise
-        self._idle.put(worker)
+        self._give(worker)
         if outcome == "ok":
             self.stats["answered"] += 1
             return payload
