@@ -29,10 +29,11 @@ class WebSettings:
     max_rows: int = 10_000  # rows (or triples) a public SPARQL result may hold; more is `truncated`
     max_bytes: int = 16 << 20  # bytes a public SPARQL answer may hold; more is `truncated`
     max_query: int = 256 << 10  # characters of query text; more is refused (413)
-    query_workers: int = 2  # worker processes for the public endpoint
+    query_workers: int = 3  # worker processes for the public endpoint (one more than cores on a 2-core
+    #                         machine: one computes while another's answer is on its way)
     query_queue: int = 16  # public queries admitted to wait for a worker (their deadline bounds the wait);
     #                        more get 503 at once
-    query_memory_mb: int = 384  # memory a public query may use beyond its worker's baseline
+    query_memory_mb: int = 256  # memory a public query may use beyond its worker's baseline
     query_per_client: int = 0  # public queries admitted at once from one address (0: no limit)
     query_nice: int = 5  # public query workers yield the CPU to pages (more starves them on a busy host)
     page_rows: int = 500  # rows a saved-query page shows
