@@ -26,6 +26,7 @@ from .protocol import CORS, answer_headers, choose, make_request, plain_error, r
 PATHS = frozenset({"/sparql", "/sparql/"})
 _SLASHES = re.compile(r"/{2,}")
 _FIXED = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in {**CORS, **SECURITY_HEADERS}.items()]
+WATCH_AFTER = 0.05  # seconds a query runs before its client's disconnect is watched for
 _GZIP_ON_LOOP = 64 << 10  # bytes: larger answers are compressed on a thread, not on the event loop
 
 
@@ -95,25 +96,35 @@ class SparqlFastPath:
 
 async def _unless_client_leaves(work, receive):
     """The answer of `work`, or None (with `work` cancelled, so its worker is freed) if the client
-    disconnects first."""
+    disconnects first. Most queries answer within milliseconds: the disconnect is watched for only
+    once one has run for `WATCH_AFTER` seconds, so they pay nothing for it."""
+    loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(work)
-    watch = asyncio.ensure_future(receive())
-    try:
+    state = {"left": False, "watcher": None}
+
+    async def watch():
         while True:
-            done, _ = await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
-            if task in done:
-                return task.result()
-            if watch.result().get("type") == "http.disconnect":
+            message = await receive()
+            if message.get("type") == "http.disconnect":
+                state["left"] = True
                 task.cancel()
-                try:
-                    await task
-                except (asyncio.CancelledError, QueryFailed):
-                    pass
-                return None
-            watch = asyncio.ensure_future(receive())  # something other than a disconnect: keep watching
+                return
+
+    def start_watching():
+        if not task.done():
+            state["watcher"] = asyncio.ensure_future(watch())
+
+    timer = loop.call_later(WATCH_AFTER, start_watching)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if state["left"] and not asyncio.current_task().cancelling():
+            return None
+        raise
     finally:
-        if not watch.done():
-            watch.cancel()
+        timer.cancel()
+        if state["watcher"] is not None and not state["watcher"].done():
+            state["watcher"].cancel()
         if not task.done():
             task.cancel()
 
