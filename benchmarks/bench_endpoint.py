@@ -48,6 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_test import free_port  # noqa: E402
+from procstat import CpuShare, pct  # noqa: E402
 
 PREFIXES = """PREFIX eqg: <https://w3id.org/eqgraph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -97,78 +98,8 @@ def path_for(endpoint: str, query: str) -> str:
 
 # --- measuring ---------------------------------------------------------------------------------------
 
-def pct(values: list[float], p: float) -> float:
-    """Nearest-rank percentile of `values` (nan when empty)."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
-
-
 def ms(seconds: float) -> str:
     return "-" if math.isnan(seconds) else f"{seconds * 1000:.1f}"
-
-
-def _tree(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
-                    children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, ()))
-    return found
-
-
-def _tree_ticks(pid: int) -> tuple[int, int]:
-    """CPU ticks used so far (user + system) by `pid` itself and by its live descendants."""
-    own = rest = 0
-    for p in _tree(pid):
-        try:
-            with open(f"/proc/{p}/stat", encoding="ascii", errors="replace") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if p == pid:
-            own = int(fields[11]) + int(fields[12])
-        else:
-            rest += int(fields[11]) + int(fields[12])
-    return own, rest
-
-
-def _machine() -> tuple[int, int]:
-    with open("/proc/stat", encoding="ascii") as f:
-        values = [int(v) for v in f.readline().split()[1:]]
-    return sum(values) - values[3] - values[4], sum(values)
-
-
-class CpuShare:
-    """Cores used between start and stop: by the server process, by its children (eqgraph's query
-    workers), by this benchmark (the clients), by every other process on the machine."""
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.wall, self.machine, self.server, self.own = time.monotonic(), _machine(), _tree_ticks(pid), self._own()
-
-    @staticmethod
-    def _own() -> float:
-        t = os.times()
-        return t.user + t.system
-
-    def stop(self) -> tuple[float, float, float, float]:
-        tick = os.sysconf("SC_CLK_TCK")
-        wall = max(time.monotonic() - self.wall, 1e-9)
-        busy = (_machine()[0] - self.machine[0]) / tick / wall
-        own, rest = _tree_ticks(self.pid)
-        server, children = (own - self.server[0]) / tick / wall, max(0, rest - self.server[1]) / tick / wall
-        client = (self._own() - self.own) / wall
-        return server, children, client, max(0.0, busy - server - children - client)
 
 
 @dataclass
@@ -243,7 +174,8 @@ def load(port: int, paths: list[tuple[str, str]], clients: int, duration: float,
     for t in threads:
         t.join(timeout=duration + 60)
     phase.wall = time.perf_counter() - started
-    phase.cpu = cpu.stop()
+    cores = cpu.stop()
+    phase.cpu = (cores.server, cores.workers, cores.bench, cores.other)
     phase.load = os.getloadavg()[0]
     for records in per_thread:
         for label, status, elapsed in records:

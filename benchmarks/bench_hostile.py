@@ -53,6 +53,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_test import MIX, free_port  # noqa: E402 - the same mix of pages as the plain load run
+from procstat import Cores, CpuShare, pct, tree, tree_pss  # noqa: E402
 
 PAGES = [path for path in MIX if not path.startswith("/sparql")]
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -62,108 +63,14 @@ MB = 1 << 20
 
 # --- measuring ---------------------------------------------------------------------------------------
 
-def pct(values: list[float], p: float) -> float:
-    """Nearest-rank percentile of `values` (nan when empty)."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
-
-
 def ms(seconds: float) -> str:
     return "-" if seconds != seconds else f"{seconds * 1000:.0f} ms"
 
 
-def tree(pid: int) -> list[int]:
-    """`pid` and every process descended from it."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, ()))
-    return found
-
-
-def pss(pid: int) -> int:
-    """Bytes of proportional set size of one process (0 if it is gone)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def tree_pss(pid: int) -> tuple[int, int]:
-    pids = tree(pid)
-    return sum(pss(p) for p in pids), len(pids)
-
-
-def cpu_jiffies(pid: int) -> tuple[int, int]:
-    """CPU time of the process `pid` itself and of its descendants (those it reaped included), in ticks."""
-    own = rest = 0
-    for p in tree(pid):
-        try:
-            with open(f"/proc/{p}/stat", encoding="ascii", errors="replace") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if p == pid:
-            own = int(fields[11]) + int(fields[12])
-            rest += int(fields[13]) + int(fields[14])
-        else:
-            rest += int(fields[11]) + int(fields[12])
-    return own, rest
-
-
-def machine_busy() -> tuple[int, int]:
-    """(busy, total) clock ticks of all CPUs since boot."""
-    with open("/proc/stat", encoding="ascii") as f:
-        values = [int(v) for v in f.readline().split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
-
-
-class CpuShare:
-    """Who used the machine's CPU between `start()` and `stop()`: the server, this benchmark, the rest."""
-
-    def __init__(self, server_pid: int):
-        self.pid = server_pid
-
-    def start(self) -> "CpuShare":
-        self.t0, self.m0, self.s0, self.b0 = time.monotonic(), machine_busy(), cpu_jiffies(self.pid), self._own()
-        return self
-
-    @staticmethod
-    def _own() -> float:
-        t = os.times()
-        return t.user + t.system
-
-    def stop(self) -> str:
-        tick = os.sysconf("SC_CLK_TCK")
-        wall = time.monotonic() - self.t0
-        busy, total = machine_busy()
-        cores = (total - self.m0[1]) / tick / max(wall, 1e-9)
-        used = (busy - self.m0[0]) / tick / max(wall, 1e-9)
-        own, rest = cpu_jiffies(self.pid)
-        server, workers = (own - self.s0[0]) / tick / wall, (rest - self.s0[1]) / tick / wall
-        bench = (self._own() - self.b0) / wall
-        other = max(0.0, used - server - workers - bench)
-        return (f"CPU busy {used:.2f} of {cores:.1f} cores: server process {server:.2f}, its query workers "
-                f"{workers:.2f}, benchmark {bench:.2f}, other processes {other:.2f}; "
-                f"load average {os.getloadavg()[0]:.2f}")
+def described(cores: Cores) -> str:
+    return (f"CPU busy {cores.used:.2f} of {cores.available:.1f} cores: server process {cores.server:.2f}, its query "
+            f"workers {cores.workers:.2f}, benchmark {cores.bench:.2f}, other processes {cores.other:.2f}; "
+            f"load average {os.getloadavg()[0]:.2f}")
 
 
 class MemorySampler(threading.Thread):
@@ -570,11 +477,11 @@ def main() -> int:
             sampler.start()
 
             # 1. the quiet reference
-            cpu = CpuShare(server.pid).start()
+            cpu = CpuShare(server.pid)
             stop = threading.Event()
             threading.Timer(args.baseline, stop.set).start()
             base_lat, base_err, _ = page_loop(port, args.clients, stop)
-            base_cpu = cpu.stop()
+            base_cpu = described(cpu.stop())
             base50, base99 = pct(base_lat, 50), pct(base_lat, 99)
             report.section(f"Baseline: {args.clients} page clients, nothing hostile, {args.baseline:g} s  "
                            f"[{base_cpu}]")
@@ -611,7 +518,7 @@ def main() -> int:
 
             # 4. the main hostile run
             load_before = os.getloadavg()[0]
-            cpu = CpuShare(server.pid).start()
+            cpu = CpuShare(server.pid)
             stop = threading.Event()
             t_start = time.monotonic()
             holder = IdleHolder(port, args.idle, args.slowloris, args.trickle, 0.5)
@@ -629,7 +536,7 @@ def main() -> int:
             holder.halt.set()
             holder.join(timeout=10)
             t_end = time.monotonic()
-            main_cpu = cpu.stop()
+            main_cpu = described(cpu.stop())
 
             report.section(f"Main run, {args.duration:g} s, everything at once (load average at its start "
                            f"{load_before:.2f})  [{main_cpu}]")

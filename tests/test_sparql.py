@@ -68,5 +68,12 @@ def test_pathological_texts_are_read_in_one_pass(query):
     check_query(query)  # linear in the length: these finish at once (quadratic lexing took seconds)
 
 
+def test_a_bare_name_with_dots_is_words_and_dots():
+    from eqgraph.sparql import _tokens
+
+    tokens = list(_tokens("ASK {} " + "a." * 30_000))
+    assert tokens.count(("word", "a")) == 30_000 and tokens.count(("other", ".")) == 30_000
+
+
 def test_prefixed_names_that_look_like_keywords_are_names():
     check_query("PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:SERVICE ex:drop.load }")

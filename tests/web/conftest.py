@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,30 +35,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(built):
-    """`eqgraph serve` on a free loopback port, the way `make run` starts it; stopped afterwards."""
-    settings, _ = built
+@contextmanager
+def serving(home, *args: str, env: dict[str, str] | None = None):
+    """`eqgraph serve` on a free loopback port over `home`, the way `make run` starts it; yields the
+    port once /health answers, and stops the server afterwards."""
     port = free_port()
     exe = Path(sys.executable).with_name("eqgraph")
-    process = subprocess.Popen([str(exe), "serve", "--port", str(port), "--out", str(settings.home),
-                                "--timeout", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
+    process = subprocess.Popen([str(exe), "serve", "--port", str(port), "--out", str(home), *args],
+                               env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    end = time.monotonic() + 60
+    while True:
         try:
-            urllib.request.urlopen(url + "/about", timeout=2).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read()
             break
         except OSError:
-            if process.poll() is not None:
+            if process.poll() is not None or time.monotonic() > end:
+                process.kill()
                 raise RuntimeError(process.stdout.read().decode())
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError("the server did not start")
-    yield url
-    process.terminate()
+            time.sleep(0.1)
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(built):
+    with serving(built[0].home, "--timeout", "2") as port:
+        yield f"http://127.0.0.1:{port}"

@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,7 +22,7 @@ from eqgraph.config import Settings
 from eqgraph.store import publish_release
 from eqgraph.web import WebSettings, create_app
 
-from .conftest import free_port
+from .conftest import serving
 
 SUITE = Path(__file__).resolve().parents[1] / "data" / "w3c-sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -97,22 +93,8 @@ def protocol_client(protocol_home):
 @pytest.fixture(scope="module")
 def protocol_server(protocol_home):
     """`eqgraph serve` on the suite's data: protocol queries take the server's fast path."""
-    port = free_port()
-    process = subprocess.Popen([str(Path(sys.executable).with_name("eqgraph")), "serve", "--port", str(port),
-                                "--out", str(protocol_home)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    end = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > end:
-                process.kill()
-                raise RuntimeError(process.stdout.read().decode())
-            time.sleep(0.1)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(protocol_home) as port:
+        yield port
 
 
 def test_the_manifest_has_the_read_only_tests():

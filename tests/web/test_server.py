@@ -6,19 +6,15 @@ generous ones that turn a hang into a failure naming what never happened.
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from .conftest import free_port
+from .conftest import serving
 
 HANG = 60.0  # seconds after which a condition that never came true fails the test
 
@@ -27,29 +23,11 @@ HANG = 60.0  # seconds after which a condition that never came true fails the te
 def strict_server(built):
     """A server whose limits are small enough to reach quickly: 1 s for a head or a body, 2 KB bodies."""
     settings, _ = built
-    port = free_port()
-    env = {**os.environ, "EQGRAPH_HEADER_TIMEOUT": "1", "EQGRAPH_BODY_TIMEOUT": "1", "EQGRAPH_MAX_BODY": "2048",
+    env = {"EQGRAPH_HEADER_TIMEOUT": "1", "EQGRAPH_BODY_TIMEOUT": "1", "EQGRAPH_MAX_BODY": "2048",
            "EQGRAPH_QUERY_WORKERS": "1", "EQGRAPH_PAGE_WORKERS": "1", "EQGRAPH_MAX_REQUESTS": "8",
            "EQGRAPH_THREADS": "2", "EQGRAPH_MAX_HELD": str(2 << 20), "EQGRAPH_QUERY_TIMEOUT": "30"}
-    exe = Path(sys.executable).with_name("eqgraph")
-    process = subprocess.Popen([str(exe), "serve", "--port", str(port), "--out", str(settings.home)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    end = time.monotonic() + HANG
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > end:
-                process.kill()
-                raise RuntimeError(process.stdout.read().decode())
-            time.sleep(0.1)
-    yield port
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with serving(settings.home, env=env) as port:
+        yield port
 
 
 def connect(port: int) -> socket.socket:
