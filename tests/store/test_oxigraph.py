@@ -99,3 +99,18 @@ def test_a_graph_is_loaded_and_replaced_atomically(tmp_path):
     with pytest.raises(StoreError, match="cannot load"):
         store.replace_graph(g, b"<http://e/x> <http://e/p> broken", "nt")
     assert store.graphs() == [(g, 1)]  # bad data changed nothing
+
+
+def test_a_small_store_is_answered_from_memory_with_the_same_answers(store):
+    """`in_memory_up_to` copies a store no larger than the bound into memory; a larger one stays on disk."""
+    quads = store.triple_count()
+    in_memory = OxigraphStore.open(store.path, in_memory_up_to=quads)
+    on_disk = OxigraphStore.open(store.path, in_memory_up_to=quads - 1)
+    assert in_memory.path == on_disk.path == store.path
+    assert in_memory.graphs() == on_disk.graphs() == store.graphs()
+    for sparql in (COUNT, "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } "
+                          "ORDER BY ?s ?label"):
+        assert [dict(row) for row in in_memory.query(sparql)] == [dict(row) for row in on_disk.query(sparql)]
+    # The copy is a real in-memory store: writing to it leaves the release on disk untouched.
+    in_memory.load(b"<urn:a> <urn:b> <urn:c> .", "nt", "urn:g")
+    assert OxigraphStore.open(store.path).triple_count() == quads

@@ -51,6 +51,7 @@ class PoolLimits:
     memory_mb: int = 512  # writable memory a worker may add to what it holds after opening the store
     per_client: int = 0  # admitted requests per client address (0: no limit)
     nice: int = 0  # scheduling priority offset of the workers (higher yields the CPU to others)
+    in_memory: int = 0  # a store of at most this many quads is copied into each worker's memory
 
 
 # --- inside a worker ---------------------------------------------------------------------------------
@@ -74,13 +75,13 @@ def _limit_memory(extra_mb: int) -> None:
         pass
 
 
-def _worker_main(store_path: str, connection, task, memory_mb: int, nice: int) -> None:
+def _worker_main(store_path: str, connection, task, memory_mb: int, nice: int, in_memory: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops the workers
     from .oxigraph import OxigraphStore
 
     if nice:
         os.nice(nice)
-    store = OxigraphStore.open(Path(store_path))
+    store = OxigraphStore.open(Path(store_path), in_memory)
     store.query("ASK { ?s ?p ?o }")  # warm the store before the memory baseline is taken
     _limit_memory(memory_mb)
     connection.send(("ready", None))
@@ -167,7 +168,8 @@ class Pool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main, daemon=True, name=f"eqgraph-{self.name}",
-            args=(str(self.store_path), child, self.task, self.limits.memory_mb, self.limits.nice))
+            args=(str(self.store_path), child, self.task, self.limits.memory_mb, self.limits.nice,
+                  self.limits.in_memory))
         process.start()
         child.close()
         worker = _Worker(process, parent)
