@@ -34,7 +34,7 @@ COUNCIL_SLUG = "merton-council"
 def new_graph() -> Graph:
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+        graph.bind(prefix, namespace, override=True, replace=True)
     return graph
 
 

@@ -14,6 +14,9 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 EQG = Namespace("https://w3id.org/eqgraph/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+SCHEMA = Namespace("http://schema.org/")
+VOID = Namespace("http://rdfs.org/ns/void#")
 
 PREFIXES = {
     "eqg": str(EQG),
@@ -26,6 +29,9 @@ PREFIXES = {
     "rdfs": str(RDFS),
     "owl": str(OWL),
     "xsd": str(XSD),
+    "geo": str(GEO),
+    "schema": str(SCHEMA),
+    "void": str(VOID),
 }
 
 

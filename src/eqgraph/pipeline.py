@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
 
 from . import __version__, resources
@@ -29,6 +29,8 @@ from .config import Settings
 from .errors import DamageFound, EqgraphError, ValidationFailed, shown
 from .extract import Extractor
 from .ingest import Corrections, Damage, ingest_documents
+from .links.linkset import LinkRow, check_subjects, links_graph, read_linksets
+from .links.reference import reference_graphs
 from .model import Plan
 from .namespaces import Iris
 from .store import graph_iri, publish_release
@@ -60,7 +62,8 @@ class Compiled:
         return merged
 
     def triple_count(self) -> int:
-        return sum(len(part) for part in self.parts.values())
+        """Distinct triples (two parts may hold the same one; the store keeps it once)."""
+        return len(self.graph)
 
 
 @dataclass
@@ -113,6 +116,8 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
 
     iris = Iris(settings.base)
     vocab = load_vocabularies(settings.base)
+    references = reference_graphs(settings.base)  # open data records the links point to, by council
+    linkset = read_linksets()
     extractor = Extractor(vocab, iris)
     clock.lap("load")
     extractions = {plan.id: extractor.plan(plan) for plan in plans}
@@ -121,6 +126,10 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     carried = continuity_graph(continuities, iris, extractor.plan_sequence(plans))
     ontology = load_ontology()
     context = ontology + vocab + minted  # what every plan's links and values may point to
+    for part in references.values():
+        context += part
+    links = links_graph(_linked(linkset, settings.base, context, [iris.plan(plan.id) for plan in plans]),
+                        settings.base)
     clock.lap("extract")
     progress(f"extract: {sum(len(l) for e in extractions.values() for l in e.links.values())} links, "
              f"{len(continuities)} continuity pairs ({clock.timings['extract']:.2f}s)")
@@ -129,11 +138,12 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     # The vocabularies are checked once; each plan is checked against the plan shapes with them as
     # read-only context (never copied), so the cost grows linearly with the number of plans.
     # Continuity spans plans, so it is checked once with the vocabularies, not with every plan.
-    report = validate(ReadOnlyGraphAggregate([context, carried]), load_shapes("vocabulary"))
+    report = validate(ReadOnlyGraphAggregate([context, carried, links]), load_shapes("vocabulary"))
     plan_shapes = load_shapes("plan")
     clock.lap("validate")
     # Named graphs, in this order: a triple two parts share is stored once, in the first that has it.
-    parts = {"ontology": ontology, "vocabularies": vocab + minted, "continuity": carried, "catalogue": catalogue}
+    parts = {"ontology": ontology, "vocabularies": vocab + minted, **references, "links": links,
+             "continuity": carried, "catalogue": catalogue}
     for index, plan in enumerate(plans, start=1):
         triples = plan_graph(plan, extractions[plan.id], iris)
         clock.lap("build")
@@ -150,6 +160,16 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     if not report.conforms:
         raise ValidationFailed(report)
     return compiled
+
+
+def _linked(rows: list[LinkRow], base: str, context: Graph, plans: list) -> list[LinkRow]:
+    """The link rows whose subjects this build has. A link from a plan not in this build (the built-in
+    plans' links when another document is built alone) is left out; any other subject the graph
+    lacks is an error in the link set, named with its file and line."""
+    described = set(context.subjects()) | set(plans)
+    kept = [row for row in rows if not (row.subject.startswith("plan/") and URIRef(base + row.subject) not in described)]
+    check_subjects(kept, base, described)
+    return kept
 
 
 def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet, *,
@@ -201,7 +221,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
                            "the previous graph is unchanged") from None
     compiled.timings["store"] = time.perf_counter() - started
     progress(f"store: release {release.name} ({compiled.timings['store']:.2f}s)")
-    return BuildResult(compiled, release, compiled.triple_count())
+    return BuildResult(compiled, release, nquads.count(b"\n"))  # each triple once, as stored
 
 
 def _check_home(home: Path) -> None:
