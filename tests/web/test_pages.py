@@ -141,3 +141,23 @@ def test_a_construct_query_downloads_as_turtle(client):
     assert len(graph) == 1000 and turtle.headers["X-Eqgraph-Truncated"] == "true"  # this app caps at 1000
     assert not any("merton-2013-14" in str(s) for s in graph.subjects())
     assert client.get("/query/plans.ttl").status_code == 404
+
+
+def test_an_entity_page_shows_its_identifiers_elsewhere_with_their_provenance(client):
+    html = client.get("/id/org/merton-council").get_data(as_text=True)
+    section = html.split('<section class="elsewhere">', 1)[1].split("</section>", 1)[0]
+    assert '<a class="external" href="http://www.wikidata.org/entity/Q6820723" rel="noopener">London Borough of Merton</a>' \
+        in section
+    assert "Wikidata" in section and "code match; source: shared/digital-land-organisation.csv line 3" in section
+    assert "http://opendatacommunities.org/id/london-borough-council/merton" in section
+    about = html.split('<section class="properties">', 1)[1].split("</section>", 1)[0]
+    assert "wikidata.org" not in about  # shown once, where its provenance is
+    borough = client.get("/id/place/merton").get_data(as_text=True)
+    assert "http://statistics.data.gov.uk/id/statistical-geography/E09000024" in borough and "ONS statistical geography" \
+        in borough
+    age = client.get("/id/characteristic/age").get_data(as_text=True)
+    assert 'href="http://www.legislation.gov.uk/id/ukpga/2010/15/section/5"' in age
+    twin = client.get("/id/partner/ofsted.json").get_json()
+    assert [(e["scheme"], e["target"]) for e in twin["elsewhere"]] == \
+        [("GOV.UK government organisation register", "https://www.gov.uk/government/organisations/ofsted")]
+    assert client.get("/id/partner/network-rail.json").get_json()["elsewhere"] == []  # no link yet: none shown

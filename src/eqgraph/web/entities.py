@@ -1,7 +1,8 @@
 """Entity pages: every node minted under the graph's base is dereferenceable here.
 
 `/id/<path>` shows the node whose IRI is `<base><path>`: an HTML page for people (label, type,
-properties grouped, inbound links; for actions the source lines, the evidence of each link and the
+properties grouped, its identifiers in other datasets ("Elsewhere", each link with its method and
+source), inbound links; for actions the source lines, the evidence of each link and the
 SHACL findings), its JSON twin, and for machines every RDF syntax of the formats table (Turtle,
 N-Triples, JSON-LD, RDF/XML, N-Quads, TriG): by `Accept`, by `?format=` (`turtle`, `ttl`, `xml`, ...),
 or as a twin with the format's extension (`/id/partner/network-rail.ttl`, `.json`, `.rdf`). A path
@@ -87,17 +88,35 @@ def _short(iri: str) -> str:
     return iri
 
 
+def _elsewhere(node: IRI) -> list[dict]:
+    """The node's links to other datasets, each an outbound link with how it was made."""
+    found = []
+    for row in state().release.store.query(bind_values(internal_query("entity-elsewhere"), {"entity": node})):
+        target = row["target"].value
+        found.append({
+            "relation": row["relation"].value, "target": target, "href": safe_href(target),
+            "text": row["targetLabel"].value if row["targetLabel"] else target,
+            "scheme": row["scheme"].value,
+            "how": row["relationLabel"].value if row["relationLabel"] else _short(row["relation"].value),
+            "method": row["method"].value, "source": row["source"].value,
+            "note": row["note"].value if row["note"] else "",
+        })
+    return found
+
+
 def describe(iri: str, properties) -> dict:
     release = state().release
     node = IRI(iri)
     groups: "OrderedDict[str, dict]" = OrderedDict()
     types, label = [], None
+    elsewhere = _elsewhere(node)
+    shown_elsewhere = {(link["relation"], link["target"]) for link in elsewhere}
     for row in properties:
         prop = row["property"].value
         if prop == TYPE:
             types.append(_value(row["value"], row["valueLabel"]))
             continue
-        if prop in HIDDEN:
+        if prop in HIDDEN or (prop, row["value"].value) in shown_elsewhere:
             continue
         if prop in ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"):
             label = label or row["value"].value
@@ -111,7 +130,8 @@ def describe(iri: str, properties) -> dict:
                 "property": r["propertyLabel"].value if r["propertyLabel"] else _short(r["property"].value)}
                for r in release.store.query(bind_values(internal_query("entity-inbound"), {"entity": node}))]
     data = {"title": label or _short(iri), "iri": iri, "types": types, "properties": list(groups.values()),
-            "inbound": inbound, "findings": release.report.get(iri, []), "evidence": [], "source": None,
+            "inbound": inbound, "elsewhere": elsewhere, "findings": release.report.get(iri, []), "evidence": [],
+            "source": None,
             "formats": _twins(iri)}
     is_action = any(t.get("iri") == str(EQG.Action) for t in types)
     if is_action or any(t.get("iri") in (str(EQG.EqualityObjective), str(EQG.PriorityArea)) for t in types):
