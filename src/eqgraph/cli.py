@@ -241,6 +241,153 @@ def cmd_names(args) -> int:
     return 0
 
 
+def _links_dir(args) -> Path:
+    return Path(args.links_dir) if args.links_dir else resources.data_dir() / "links"
+
+
+def cmd_links_suggest(args) -> int:
+    from .links.suggest import Client, suggest
+
+    settings = Settings.from_env()  # this command's --out is a file, not the graph home
+    cache = None if args.no_cache else Path(args.cache_dir) if args.cache_dir else settings.home / "cache" / "suggest"
+    client = Client(args.endpoint, cache, timeout=args.timeout, retries=args.retries, interval=args.interval,
+                    refresh=args.refresh)
+    result = suggest(client, settings.base, target_name=args.target, directory=_links_dir(args),
+                     out=Path(args.out) if args.out else None, limit=args.limit, batch_size=args.batch,
+                     threshold=round(args.threshold * 100))
+    for row in result.rows:
+        print(f"{row.subject} -> {row.target}  {row.note.split(' = ', 1)[0]}  ({row.source})")
+    if result.overfull:
+        print(f"eqgraph: left out {', '.join(result.overfull)}: their names match too many items to judge "
+              "from one answer", file=sys.stderr)
+    where = f"; appended to {result.written}" if result.written else "; nothing written"
+    print(f"asked about {result.entities} entities without a {args.target} link ({result.skipped} have a row "
+          f"already) in {result.requests} request(s), {result.cached} answer(s) from the cache: "
+          f"{len(result.rows)} proposal(s){where}")
+    return 0
+
+
+def cmd_links_accept(args) -> int:
+    from .links.suggest import accept
+
+    path = accept(args.subject, args.target_iri, Settings.from_env().base, target_name=args.target,
+                  directory=_links_dir(args))
+    print(f"accepted {args.subject} -> {args.target_iri} in {path}")
+    return 0
+
+
+def cmd_links_check(args) -> int:
+    from .links.suggest import check
+
+    counts = check(Settings.from_env().base, _links_dir(args))
+    for target, statuses in counts.items():
+        print(f"{target:20} " + ", ".join(f"{n} {status}" for status, n in statuses.items()))
+    print(f"{sum(sum(s.values()) for s in counts.values())} row(s) in {len(counts)} link set(s): "
+          "every check the build makes passes")
+    return 0
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 3600 seconds")
+    return value
+
+
+def _timeout(text: str) -> float:
+    value = _seconds(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("a timeout of 0 seconds would never let an answer arrive")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 10")
+    return value
+
+
+def _links_parser(command) -> None:
+    """`eqgraph links suggest|accept|check`: links to other datasets, proposed for review."""
+    links = command("links", "suggest, accept and check links to other datasets (data/links/*.csv)", None,
+                    "Links from the graph's things to other datasets are reviewed rows of data/links/<target>.csv;\n"
+                    "only accepted rows become triples. `suggest` proposes rows from a SPARQL endpoint, `accept`\n"
+                    "accepts one, `check` runs the build's checks over every link set.")
+    sub = links.add_subparsers(dest="links_command", metavar="SUBCOMMAND", required=True)
+
+    def subcommand(name, help_text, func, description):
+        p = sub.add_parser(name, help=help_text, description=description,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        p.add_argument("--links-dir", metavar="DIR", help="folder of the link sets (default: data/links)")
+        return p
+
+    s = subcommand("suggest", "propose links from a Wikidata-shaped SPARQL endpoint", cmd_links_suggest,
+                   "Ask a SPARQL endpoint shaped like Wikidata's for items whose English label or alias is\n"
+                   "exactly a name (in its usual capitalisations) of a partner or national body that has no\n"
+                   "row for the target yet (accepted, proposed and rejected rows all count). Each candidate is\n"
+                   "scored: +0.5 its label is the preferred name (+0.3 an alias is, or its label is another\n"
+                   "name), +0.2 an organisation-like class (-0.5 a person, place, work...), +0.3 country\n"
+                   "United Kingdom (-0.3 another country). The best at or above the threshold are appended as\n"
+                   "`proposed` rows, method `suggested`; rows already there are kept byte for byte. Nothing goes\n"
+                   "into the graph until a row is accepted. Answers are cached under $EQGRAPH_HOME/cache/suggest\n"
+                   "(asking again sends nothing); a failing endpoint writes nothing and exits 2.\n\n"
+                   "example: eqgraph links suggest --endpoint https://query.wikidata.org/sparql --limit 20")
+    s.add_argument("--endpoint", required=True, metavar="URL", help="the SPARQL endpoint to ask")
+    s.add_argument("--target", default="wikidata", help="the link target (default: wikidata, the only one "
+                                                        "suggest can ask)")
+    s.add_argument("--limit", type=_positive, metavar="N", help="ask about at most N entities (in subject "
+                                                                "order; the next run goes on from there)")
+    s.add_argument("--out", metavar="FILE", help="append the proposals to FILE instead of the target's link set")
+    s.add_argument("--threshold", type=_score, default=0.6, metavar="SCORE",
+                   help="the lowest score proposed, 0 to 1 (default 0.6)")
+    s.add_argument("--batch", type=_positive, default=10, metavar="N", help="entities per request (default 10)")
+    s.add_argument("--interval", type=_seconds, default=1.0, metavar="SECONDS",
+                   help="least time between two requests (default 1)")
+    s.add_argument("--timeout", type=_timeout, default=60.0, metavar="SECONDS",
+                   help="time limit of one request (default 60)")
+    s.add_argument("--retries", type=_count, default=3, metavar="N",
+                   help="retries of a request after HTTP 429/5xx or a cut connection, waiting 2, 4, 8 s... "
+                        "or as Retry-After says (default 3)")
+    s.add_argument("--cache-dir", metavar="DIR", help="cache of answers (default: $EQGRAPH_HOME/cache/suggest, "
+                                                      "EQGRAPH_HOME defaulting to ./var)")
+    s.add_argument("--refresh", action="store_true", help="ask again even when the cache has an answer")
+    s.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+
+    a = subcommand("accept", "accept a proposed link", cmd_links_accept,
+                   "Turn the proposed row SUBJECT -> TARGET_IRI of the target's link set into an accepted one\n"
+                   "(its method stays `suggested`), after the checks the build makes. An accepted Wikidata link\n"
+                   "must name an item whose record is in the shipped reference files (data/reference/shared):\n"
+                   "accept refuses any other, and the row stays proposed until the record is added.\n\n"
+                   "example: eqgraph links accept partner/transport-for-london Q682520")
+    a.add_argument("subject", metavar="SUBJECT", help="the row's subject, e.g. partner/stonewall")
+    a.add_argument("target_iri", metavar="TARGET_IRI", help="the row's target IRI (for Wikidata a Q-id will do)")
+    a.add_argument("--target", default="wikidata", help="the link set (default: wikidata)")
+
+    subcommand("check", "check every link set as the build does", cmd_links_check,
+               "Read every link set and the reference data with the build's checks (form, relations, targets\n"
+               "in the shipped reference files, subjects the graph describes) and count the rows per target\n"
+               "and status. A problem exits 2 naming its file and line. Subjects are checked against the\n"
+               "ontology, vocabularies, reference files and built-in plans, without building.")
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -372,6 +519,7 @@ def parser() -> argparse.ArgumentParser:
                    metavar="FORMAT", help=f"RDF syntax: {formats.tokens(formats.ON_CLI_EXPORT)} (default: turtle)")
     e.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
     out_option(e)
+    _links_parser(command)
     return main
 
 
