@@ -229,9 +229,14 @@ def test_a_built_in_document_cut_at_a_row_boundary_is_blamed_not_the_corrections
     cut = tmp_path / "000_40e3021ba5099370.txt"
     cut.write_text(source[: source.index("<p>3.1.4 Increase take up")], encoding="utf-8")
     (tmp_path / "plans.yaml").write_text("plans:\n  - {id: merton-2013-14, file: 000_40e3021ba5099370.txt}\n")
+    # The corrections are keyed by the garbles they repair, so the rows it lacks are not theirs to miss:
+    # the document itself is reported, with the line where it stops, and --strict refuses it.
     code, _, err = run(capsys, "build", str(cut), "--out", str(tmp_path / "home"))
-    assert code == 2
-    assert err.startswith("eqgraph: error: 000_40e3021ba5099370.txt") and "truncated" in err
+    assert code == 0
+    assert f"eqgraph: warning: {cut}:126: the file ends with a table header and no row under it" in err
+    assert "corrections" not in err
+    code, _, err = run(capsys, "build", str(cut), "--out", str(tmp_path / "strict"), "--strict")
+    assert code == 2 and "000_40e3021ba5099370.txt:126" in err and "cut off" in err
 
 
 # --- no traceback, ever: every refusal is one line naming the file (and line) ----------------------------

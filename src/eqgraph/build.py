@@ -13,7 +13,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import resources
-from .extract import Continuity, NewConcept, PlanExtraction
+from .extract import Commitments, Continuity, NewConcept, PlanExtraction
+from .extract.commitments import Report
 from .extract.links import Link
 from .extract.status import Status
 from .model import TITLE_FROM_SOURCE, TITLE_NOT_IN_SOURCE, Action, Objective, Plan, PriorityArea, SourceSpan
@@ -95,6 +96,10 @@ class PlanBuilder:
 
     def plan_node(self) -> None:
         g, plan, node = self.g, self.plan, self.plan_iri
+        if plan.strategy:
+            g.add((node, EQG.strategyTitle, _text(plan.strategy)))
+        if plan.update:
+            g.add((node, EQG.updateNumber, _positive(plan.update)))
         g.add((node, RDF.type, EQG.ActionPlan))
         g.add((node, DCTERMS.identifier, _text(plan.id)))
         g.add((node, DCTERMS.title, _text(plan.title)))
@@ -136,9 +141,16 @@ class PlanBuilder:
         g.add((node, EQG.inPlan, self.plan_iri))
         g.add((node, PROV.wasDerivedFrom, self.excerpt(area.span)))
 
-    def action(self, action: Action, links: list[Link], status: Status | None, measurable: bool | None = None) -> None:
+    def action(self, action: Action, links: list[Link], status: Status | None, measurable: bool | None = None,
+               report: Report | None = None) -> None:
         g, plan_id = self.g, self.plan.id
         node = self.iris.action(plan_id, action.ref)
+        if report is not None:
+            g.add((node, EQG.reportsOn, self.iris.commitment(report.commitment)))
+            if report.reworded_from:
+                g.add((node, EQG.rewordedFrom, _text(report.reworded_from)))
+            if report.renumbered_from:
+                g.add((node, EQG.renumberedFrom, _text(report.renumbered_from)))
         g.add((node, RDF.type, EQG.Action))
         g.add((node, EQG.ref, _text(action.ref)))
         g.add((node, EQG.sequence, _positive(action.sequence)))
@@ -209,7 +221,7 @@ def plan_graph(plan: Plan, extraction: PlanExtraction, iris: Iris, into: Graph |
         builder.priority_area(area)
     for action in plan.actions:
         builder.action(action, extraction.links.get(action.ref, []), extraction.statuses.get(action.ref),
-                       extraction.measurable.get(action.ref))
+                       extraction.measurable.get(action.ref), extraction.reports.get(action.ref))
     return graph
 
 
@@ -222,6 +234,28 @@ def new_concepts_graph(new_concepts: Iterable[NewConcept]) -> Graph:
         g.add((concept.iri, SKOS.prefLabel, Literal(concept.label, lang="en")))
         g.add((concept.iri, EQG.curated, Literal(False)))
         g.add((concept.iri, RDFS.comment, _text(concept.note)))
+    return g
+
+
+def commitments_graph(commitments: Commitments, plans: Iterable[Plan], iris: Iris) -> Graph:
+    """The commitments of each strategy (what its updates report on), the update each plan follows
+    (`eqg:updateOf`), and the commitments an update no longer reports on (`eqg:droppedIn`)."""
+    g = new_graph()
+    titles = {(plan.id, action.ref): action.title for plan in plans for action in plan.actions}
+    firsts: dict[str, str] = {}
+    for (plan_id, ref), report in commitments.reports.items():
+        firsts.setdefault(report.commitment, plan_id)
+    for commitment, plan_id in firsts.items():
+        node = iris.commitment(commitment)
+        g.add((node, RDF.type, EQG.Commitment))
+        g.add((node, DCTERMS.title, _text(titles[tuple(commitment.split("/", 1))])))
+        g.add((node, EQG.firstReportedIn, iris.plan(plan_id)))
+    for strategy in commitments.strategies:
+        for earlier, later in zip(strategy.plans, strategy.plans[1:]):
+            g.add((iris.plan(later), EQG.updateOf, iris.plan(earlier)))
+        for plan_id, dropped in strategy.dropped.items():
+            for commitment in dropped:
+                g.add((iris.commitment(commitment), EQG.droppedIn, iris.plan(plan_id)))
     return g
 
 
@@ -248,4 +282,5 @@ def continuity_graph(continuities: Iterable[Continuity], iris: Iris,
     return g
 
 
-__all__ = ["load_ontology", "load_vocabularies", "new_graph", "plan_graph", "new_concepts_graph", "continuity_graph"]
+__all__ = ["load_ontology", "load_vocabularies", "new_graph", "plan_graph", "new_concepts_graph", "continuity_graph",
+           "commitments_graph"]

@@ -3,6 +3,7 @@ documents say, cleaned, with provenance (file and line span) on every record."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -64,6 +65,12 @@ class Objective:
     notes: list[str] = field(default_factory=list)
 
 
+def period_start(period: str | None) -> int | None:
+    """The first year of a period as written ("2018/19", "2018-19", "2018"), or None."""
+    match = re.search(r"\b(19|20)\d\d\b", period or "")
+    return int(match.group(0)) if match else None
+
+
 @dataclass
 class Plan:
     id: str  # e.g. "merton-2013-14"
@@ -79,6 +86,10 @@ class Plan:
     publisher: str | None = None
     source_url: str | None = None
     document_title: str | None = None  # the title line printed in the document, if any
+    strategy: str | None = None  # the strategy whose action plan this is ("Equality Strategy")
+    strategy_key: str | None = None  # the strategy and its years, compared to tell updates of one strategy
+    update: int | None = None  # which yearly update of the strategy's action plan (Year 2 -> 2)
+    read_from_title: dict[str, str] = field(default_factory=dict)  # what the title line gave, for the report
 
     def objective(self, number: int) -> Objective | None:
         return next((o for o in self.objectives if o.number == number), None)

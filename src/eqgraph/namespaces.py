@@ -77,5 +77,10 @@ class Iris:
     def evidence(self, plan_id: str, ref: str, n: int) -> URIRef:
         return self._iri("plan", plan_id, "action", ref, "link", str(n))
 
+    def commitment(self, commitment: str) -> URIRef:
+        """A commitment of a strategy, named by where it was first reported: "<plan id>/<ref>"."""
+        plan_id, ref = commitment.split("/", 1)
+        return self._iri("commitment", plan_id, ref)
+
     def continuity(self, earlier_plan: str, earlier: str, later_plan: str, later: str) -> URIRef:
         return self._iri("continuity", f"{earlier_plan}_{earlier}_{later_plan}_{later}")

@@ -24,7 +24,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from . import __version__, resources
 from .catalogue import Catalogue, catalogue_graph, load_catalogue
 from .graphs import write_views
-from .build import continuity_graph, load_ontology, load_vocabularies, new_concepts_graph, new_graph, plan_graph
+from .build import commitments_graph, continuity_graph, load_ontology, load_vocabularies, new_concepts_graph, new_graph, plan_graph
 from .config import Settings
 from .errors import DamageFound, EqgraphError, ValidationFailed, shown
 from .extract import Extractor
@@ -121,9 +121,13 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     extractor = Extractor(vocab, iris)
     clock.lap("load")
     extractions = {plan.id: extractor.plan(plan) for plan in plans}
-    continuities = extractor.continuity(plans, extractions)
+    commitments = extractor.commitments(plans)
+    for (plan_id, ref), report in commitments.reports.items():
+        extractions[plan_id].reports[ref] = report
+    continuities = extractor.continuity(plans, extractions, commitments)
     minted = new_concepts_graph(extractor.new_concepts)
     carried = continuity_graph(continuities, iris, extractor.plan_sequence(plans))
+    carried += commitments_graph(commitments, plans, iris)
     ontology = load_ontology()
     context = ontology + vocab + minted  # what every plan's links and values may point to
     for part in references.values():

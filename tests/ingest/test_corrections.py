@@ -43,3 +43,34 @@ def test_a_malformed_corrections_file_is_refused(tmp_path):
     path.write_text("corrections: [\n")
     with pytest.raises(InputError, match="invalid YAML"):
         Corrections.load(path)
+
+
+def test_a_correction_keyed_by_its_garble_applies_to_any_document_that_shows_it(tmp_path, plan2017):
+    """A copy under another name (another plan id) gets the same repairs; a document without the garble
+    is left alone (nothing to repair, and no error: the entry is not about that document)."""
+    from eqgraph import resources
+
+    copy = tmp_path / "someone-elses-copy.txt"
+    copy.write_bytes(resources.builtin_documents()[1].read_bytes())
+    corrections = Corrections.load(resources.corrections_file())
+    plan = ingest_document(copy, corrections)
+    assert plan.id == "someone-elses-copy"
+    assert plan.action("1.10").key_activity == plan2017.action("1.10").key_activity
+    assert plan.action("1.3").update == plan2017.action("1.3").update
+    assert [o.title for o in plan.objectives] == [o.title for o in plan2017.objectives]
+    fixed = tmp_path / "already-fixed.txt"
+    fixed.write_text(copy.read_text(encoding="utf-8").replace(
+        "Continue with existing council tax support scheme", "Keep the council tax support scheme"), encoding="utf-8")
+    untouched = ingest_document(fixed, corrections)
+    assert untouched.action("1.10").strategy_text  # not shifted back: its cells were not found garbled
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ({"kind": "move-cells", "strategy": "Some Strategy 2017-21", "action": "1.1",
+      "moves": [{"from": "measures", "to": "key_activity"}]}, "'strategy' selects lost objective headers only"),
+    ({"kind": "objective-title", "objective": 1}, "say which documents it applies to"),
+    ({"kind": "objective-title", "objective": 1, "plan": "a", "garbled": "b"}, "say which documents it applies to"),
+])
+def test_a_correction_must_say_which_documents_it_fixes(tmp_path, entry, problem):
+    with pytest.raises(InputError, match=problem):
+        Corrections([{**entry, "source": "test"}], tmp_path / "corrections.yaml")

@@ -45,12 +45,17 @@ def test_the_built_in_documents_show_no_damage(corrections):
         assert damage_of(path, corrections)[1] == []
 
 
-def test_an_uncatalogued_copy_is_told_what_the_corrections_explain_for_the_catalogued_one(tmp_path, corrections):
-    # Corrections are keyed by the plan they fix: a copy outside the catalogue is another plan.
+def test_an_uncatalogued_copy_gets_the_repairs_keyed_by_what_they_fix(tmp_path, corrections, plan2017):
+    # Corrections are keyed by the garble or the strategy they fix, not by file: a copy outside the
+    # catalogue is another plan, yet its garbled titles and its lost header are repaired all the same.
     plan, damage = damage_of(write(tmp_path, DOC_2013.read_bytes(), DOC_2013.name), corrections)
     assert len(plan.actions) == 87 and damage == []
     plan, damage = damage_of(write(tmp_path, DOC_2017.read_bytes(), DOC_2017.name), corrections)
-    assert plan.id == "001-0627c223ffbd227d"
+    assert plan.id == "001-0627c223ffbd227d" and damage == []
+    assert [(o.title, o.title_status) for o in plan.objectives] == \
+        [(o.title, o.title_status) for o in plan2017.objectives]
+    # Without the corrections, the lost header is reported as damage.
+    _, damage = damage_of(write(tmp_path, DOC_2017.read_bytes(), DOC_2017.name))
     assert len(damage) == 1 and ":37: objective 2 has no header: action numbering restarts at 1" in damage[0]
 
 

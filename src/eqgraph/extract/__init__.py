@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, RDF
 
 from ..model import Plan
 from ..namespaces import EQG, ORG, Iris
+from .commitments import Commitments, read_commitments
 from .concepts import ConceptLinker, ThemeLinker
 from .continuity import Continuity, continuity, plan_sequence
 from .links import Link, NewConcept
@@ -35,6 +36,7 @@ class PlanExtraction:
     links: dict[str, list[Link]] = field(default_factory=dict)  # by action ref
     statuses: dict[str, Status] = field(default_factory=dict)
     measurable: dict[str, bool] = field(default_factory=dict)  # by action ref: has a measurable target
+    reports: dict = field(default_factory=dict)  # by action ref: the commitment it reports on (commitments.Report)
 
 
 class Extractor:
@@ -81,9 +83,18 @@ class Extractor:
         return [(earlier.id, later.id) for earlier, later in plan_sequence(plans)]
 
     @staticmethod
-    def continuity(plans: Sequence[Plan], extractions: dict[str, PlanExtraction]) -> list[Continuity]:
+    def commitments(plans: Sequence[Plan]) -> Commitments:
+        return read_commitments(plans)
+
+    @staticmethod
+    def continuity(plans: Sequence[Plan], extractions: dict[str, PlanExtraction],
+                   commitments: Commitments | None = None) -> list[Continuity]:
+        """Carried-over pairs between consecutive plans of different strategies (the updates of one
+        strategy report on the same commitments: `commitments`)."""
         links = {(plan_id, ref): found for plan_id, e in extractions.items() for ref, found in e.links.items()}
-        return [pair for earlier, later in plan_sequence(plans) for pair in continuity(earlier, later, links)]
+        return [pair for earlier, later in plan_sequence(plans)
+                if commitments is None or not commitments.same_strategy(earlier.id, later.id)
+                for pair in continuity(earlier, later, links)]
 
 
 def _dedupe(links: list[Link]) -> list[Link]:
@@ -95,4 +106,4 @@ def _dedupe(links: list[Link]) -> list[Link]:
     return kept
 
 
-__all__ = ["Continuity", "Extractor", "Link", "NewConcept", "PlanExtraction", "Status"]
+__all__ = ["Commitments", "Continuity", "Extractor", "Link", "NewConcept", "PlanExtraction", "Status"]

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from ..model import Action, Plan
+from ..model import Action, Plan, period_start
 from .links import COMMITMENT_FIELDS, UPDATE, Link, field_texts
 
 THRESHOLD = 0.36
@@ -178,7 +178,13 @@ def continuity(earlier: Plan, later: Plan, links: dict[tuple[str, str], list[Lin
     return result
 
 
+def plan_order(plan: Plan) -> tuple:
+    """Plans in the order they report: by the first year of their period, then which update, then id
+    (ingest refuses a plan without a period when there is more than one)."""
+    return period_start(plan.period) or 0, plan.update or 0, plan.id
+
+
 def plan_sequence(plans: Sequence[Plan]) -> list[tuple[Plan, Plan]]:
-    """Consecutive (earlier, later) pairs, plans ordered by period then id."""
-    ordered = sorted(plans, key=lambda p: (p.period or "", p.id))
+    """Consecutive (earlier, later) pairs, in reporting order."""
+    ordered = sorted(plans, key=plan_order)
     return list(zip(ordered, ordered[1:]))

@@ -1,8 +1,9 @@
 """Ingest: action plan documents -> typed records (eqgraph.model) with provenance.
 
 `table` reads the page layer (furniture, headers, cells), `actionplan` the plan structure, `corrections`
-applies the curated fixes in data/corrections.yaml, `manifest` says which file is which plan, and
-`damage` reports what a document's own text says is missing from it.
+applies the curated fixes in data/corrections.yaml, `manifest` says which file is which plan, `identity`
+reads the plan's strategy, period and update from its title line, and `damage` reports what a
+document's own text says is missing from it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from ..model import Plan
 from .actionplan import parse_plan
 from .corrections import Corrections
 from .damage import Damage, find_damage
-from .manifest import entry_for
+from .identity import Identity, period_start, read_identity
+from .manifest import PlanEntry, entry_for
 from .table import read_document, read_table
 
 
@@ -30,13 +32,43 @@ def ingest_document(path: str | Path, corrections: Corrections | None = None,
     plan = parse_plan(path, table, entry.id)
     plan.sha256 = hashlib.sha256(data).hexdigest()
     plan.line_count = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    plan.title = entry.title or plan.title
-    plan.period, plan.publisher, plan.source_url = entry.period, entry.publisher, entry.source_url
+    _identify(plan, entry, read_identity(table.title))
+    plan.publisher, plan.source_url = entry.publisher, entry.source_url
     if corrections is not None:
         corrections.apply(plan)
     if damage is not None:
         damage.extend(find_damage(path, data, table, plan, entry))
     return plan
+
+
+def _identify(plan: Plan, entry: PlanEntry, identity: Identity) -> None:
+    """The plan's title, period, strategy and update: what its manifest entry says, else what its title
+    line states (recorded in `read_from_title`, so a build can say what it read), else unknown."""
+    stated = {"title": identity.title, "period": identity.period, "strategy": identity.strategy,
+              "update": identity.update}
+    given = {"title": entry.title, "period": entry.period, "strategy": entry.strategy, "update": entry.update}
+    plan.read_from_title = {key: str(value) for key, value in stated.items() if value and not given[key]}
+    plan.title = entry.title or identity.title or plan.title
+    plan.period = entry.period or identity.period
+    plan.update = entry.update or identity.update
+    if entry.strategy:
+        key = read_identity(entry.strategy)
+        plan.strategy = key.strategy or entry.strategy
+        plan.strategy_key = key.strategy_key or entry.strategy.lower()
+    else:
+        plan.strategy, plan.strategy_key = identity.strategy, identity.strategy_key
+
+
+def check_sequence(plans: list[Plan]) -> None:
+    """Plans built together are put in order by period: each must have one. A plan without is refused,
+    never put first (a Year 2 update placed before 2013/14 pairs its actions the wrong way round)."""
+    if len(plans) < 2:
+        return
+    for plan in plans:
+        if period_start(plan.period) is None:
+            raise InputError(plan.document, f"cannot tell which year plan {plan.id!r} reports on: its title "
+                             f"({plan.title!r}) states no period, and no manifest gives one; give it with "
+                             "`eqgraph add FILE --period 2018/19` (or `period:` in its plans.yaml entry)")
 
 
 def ingest_documents(paths, corrections: Corrections | None = None,
@@ -53,6 +85,7 @@ def ingest_documents(paths, corrections: Corrections | None = None,
                                             f"(plan {names[plan.document].id}); rename one")
         seen[plan.id] = plan
         names[plan.document] = plan
+    check_sequence(plans)
     return plans
 
 

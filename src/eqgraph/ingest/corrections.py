@@ -1,8 +1,18 @@
 """Curated corrections (data/corrections.yaml): facts the extracted text garbles or loses.
 
-Each entry names its plan, what it changes and, in `source`, where in the document the evidence is.
-They are applied after parsing, recorded on the record they change (so the graph shows them), and an
-entry that no longer matches the document is an error rather than silently ignored.
+Each entry says what it changes and, in `source`, where in a document the evidence is, and says which
+documents it applies to by what it fixes, not by file name:
+
+  garbled   the text as extraction garbles it (an objective's title; the start of the cell a row
+            garble leaves its text in): every document printing that garble gets the repair,
+            whichever plan or update it is;
+  strategy  every yearly update of that strategy's plan (its name and years, as `Plan.strategy_key`
+            compares them) where the problem is found: a lost header is repaired where it is lost;
+  plan      one plan (one edition of one document).
+
+They are applied after parsing and recorded on the record they change (so the graph shows them). An
+entry for one plan that no longer matches its document is an error rather than silently ignored; an
+entry keyed by a garble or a strategy applies only where its garble or problem is present.
 
 Kinds:
   objective-title  the title of an objective, reconstructed from fragments or marked not in source
@@ -24,6 +34,18 @@ from ..model import TITLE_NOT_IN_SOURCE, TITLE_RECONSTRUCTED, Plan
 ITEM_FIELDS = ("statement", "key_activity", "measures", "update")
 LINE_FIELDS = ("strategy_text", "owner_text")
 KINDS = ("objective-title", "move-text", "merged-cell", "move-cells")
+SELECTORS = ("garbled", "strategy", "plan")
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _key(strategy: str) -> str:
+    """A strategy as written in an entry, compared as plans compare theirs (name and years)."""
+    from .identity import read_identity
+
+    return read_identity(strategy).strategy_key or _spaced(strategy.lower())
 
 
 class Corrections:
@@ -60,9 +82,15 @@ class Corrections:
     def _check(self, index: int, entry: dict[str, Any]) -> None:
         if not isinstance(entry, dict):
             self._fail(index, "each correction is a mapping")
-        for key in ("kind", "plan", "source"):
+        for key in ("kind", "source"):
             if not entry.get(key):
                 self._fail(index, f"missing '{key}'")
+        selectors = [key for key in SELECTORS if entry.get(key)]
+        if len(selectors) != 1:
+            self._fail(index, f"say which documents it applies to with one of {', '.join(SELECTORS)}")
+        if selectors[0] == "strategy" and entry["kind"] != "objective-title":
+            self._fail(index, "'strategy' selects lost objective headers only; select rows by 'garbled' "
+                              "(the text the garbled cell starts with) or 'plan'")
         if entry["kind"] not in KINDS:
             self._fail(index, f"unknown kind {entry['kind']!r} (known: {', '.join(KINDS)})")
         moves = entry.get("moves", [])
@@ -71,7 +99,7 @@ class Corrections:
         for key in ("objective",):
             if key in entry and not isinstance(entry[key], int):
                 self._fail(index, f"'{key}' must be a number")
-        for key in ("source", "text", "title"):
+        for key in ("source", "text", "title", "garbled", "strategy", "plan"):
             if key in entry and not isinstance(entry[key], str):
                 self._fail(index, f"'{key}' must be text")
         fields = [entry.get("field")] if "field" in entry else []
@@ -82,8 +110,48 @@ class Corrections:
 
     def apply(self, plan: Plan) -> None:
         for index, entry in enumerate(self.entries, start=1):
-            if entry["plan"] == plan.id:
+            if entry.get("plan"):
+                if entry["plan"] == plan.id:
+                    getattr(self, "_" + entry["kind"].replace("-", "_"))(index, entry, plan)
+            elif entry.get("strategy"):
+                if plan.strategy_key and _key(entry["strategy"]) == plan.strategy_key:
+                    self._where_present(index, entry, plan)
+            else:
+                self._where_present(index, entry, plan)
+
+    def _where_present(self, index: int, entry: dict, plan: Plan) -> None:
+        """An entry keyed by a garble or a strategy: applied where the document shows the problem."""
+        if entry["kind"] != "objective-title":
+            if self._row_garbled(entry, plan):
                 getattr(self, "_" + entry["kind"].replace("-", "_"))(index, entry, plan)
+            return
+        objective = plan.objective(int(entry["objective"])) if "objective" in entry else None
+        candidates = [objective] if objective else plan.objectives
+        for found in candidates:
+            printed = _spaced(" ".join(found.fragments))
+            if entry.get("garbled") and printed == _spaced(entry["garbled"]):
+                self._retitle(index, entry, found)
+            elif not entry.get("garbled") and entry.get("status") == TITLE_NOT_IN_SOURCE and not printed:
+                self._retitle(index, entry, found)
+
+    @staticmethod
+    def _row_garbled(entry: dict, plan: Plan) -> bool:
+        """Whether the plan's rows show the garble the entry repairs: the cell it names starts with the
+        `garbled` text (for move-text, the moved text; for merged-cell, every later row's piece)."""
+        garbled = _spaced(entry["garbled"])
+
+        def starts(ref, name) -> bool:
+            action = plan.action(str(ref))
+            value = getattr(action, name, None) if action else None
+            first = value if isinstance(value, str) else (value[0] if value else "")
+            return _spaced(first).startswith(garbled)
+
+        if entry["kind"] == "move-text":
+            return plan.action(str(entry["to"])) is not None and starts(entry["from"], entry["field"])
+        if entry["kind"] == "merged-cell":
+            refs = [str(r) for r in entry["actions"]]
+            return all(plan.action(r) for r in refs) and starts(refs[1], entry["field"])
+        return bool(entry.get("moves")) and starts(entry["action"], entry["moves"][0]["from"])
 
     # --- kinds --------------------------------------------------------------------------------------
     def _action(self, index: int, plan: Plan, ref: str):
@@ -101,6 +169,9 @@ class Corrections:
         if objective is None:
             raise InputError(plan.document, f"has no objective {entry['objective']}, which correction {index} of "
                                             f"{self.path.name} expects: is the document truncated?")
+        self._retitle(index, entry, objective)
+
+    def _retitle(self, index: int, entry: dict, objective) -> None:
         status = entry.get("status", TITLE_RECONSTRUCTED)
         if status not in (TITLE_RECONSTRUCTED, TITLE_NOT_IN_SOURCE):
             self._fail(index, f"status must be {TITLE_RECONSTRUCTED} or {TITLE_NOT_IN_SOURCE}")

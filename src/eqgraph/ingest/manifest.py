@@ -24,7 +24,8 @@ from .table import read_document
 MANIFEST_NAME = "plans.yaml"
 _PLAN_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_TEXT_KEYS = {"title": "title", "period": "period", "publisher": "publisher", "source": "source_url"}
+_TEXT_KEYS = {"title": "title", "period": "period", "publisher": "publisher", "source": "source_url",
+              "strategy": "strategy"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class PlanEntry:
     period: str | None = None
     publisher: str | None = None
     source_url: str | None = None
+    strategy: str | None = None  # the strategy (with its years) whose action plan this is
+    update: int | None = None  # which yearly update of that strategy's plan
     sha256: str | None = None  # of the document as catalogued; a mismatch is reported as damage
     actions: int | None = None  # how many actions the catalogued document holds, for that report
     manifest: str | None = None  # where the entry is written, for messages: "plans.yaml"
@@ -121,12 +124,15 @@ def read_manifest(manifest: Path) -> list[tuple[Path, PlanEntry]]:
         actions = item.get("actions")
         if actions is not None and (isinstance(actions, bool) or not isinstance(actions, int) or actions < 1):
             fail(f"'actions' must be a whole number of actions, not {_brief(actions)}")
+        update = item.get("update")
+        if update is not None and (isinstance(update, bool) or not isinstance(update, int) or not 1 <= update <= 99):
+            fail(f"'update' must be the number of the yearly update (1, 2, ...), not {_brief(update)}")
         try:
             path = (manifest.parent / item["file"]).resolve()
         except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python < 3.13)
             fail(f"cannot resolve {_brief(item['file'])}: {exc}")
-        entries.append((path, PlanEntry(id=item["id"], sha256=sha256, actions=actions, manifest=manifest.name,
-                                        line=line, **values)))
+        entries.append((path, PlanEntry(id=item["id"], sha256=sha256, actions=actions, update=update,
+                                        manifest=manifest.name, line=line, **values)))
     return entries
 
 

@@ -36,7 +36,6 @@ FURNITURE = (
     re.compile(r"^This page is intentionally left blank\.?$", re.IGNORECASE),
     re.compile(r"^(?:Page\s+)?\d+(?:\s+of\s+\d+)?$", re.IGNORECASE),
 )
-_TITLE_LINE = re.compile(r"^Appendix\s+\d+\s*[–—-]\s*(?P<title>.*\bAction Plan\b.*)$", re.IGNORECASE)
 
 LAYOUT_PRIORITY_AREA = "priority-area"  # 2013 family: Priority Area | Key activity | ... ; refs x.y.z
 LAYOUT_OBJECTIVE_SEQUENCE = "objective-sequence"  # 2017 family: Key activity | ... | Key strategy/Plan
@@ -201,6 +200,7 @@ def read_table(path: Path, data: bytes | None = None) -> Table:
     lines = read_text(path, data)
     rows: list[Row] = []
     title: str | None = None
+    first_text = 0  # the first line with any text
     mapping: list[str | None] | None = None
     header_line = 0
     layout: str | None = None
@@ -217,13 +217,16 @@ def read_table(path: Path, data: bytes | None = None) -> Table:
             line = line.replace("\ufeff", "")
         if not line.strip():
             continue
+        first_text = first_text or number
         cells = line.split("\t")
         if len(cells) == 1 or all(is_blank(c) for c in cells[1:]):
             single = one_line(cells[0])
             if any(p.match(single) for p in FURNITURE):
                 continue
-            match = _TITLE_LINE.match(single)
-            if match and mapping is None:
+            if mapping is None and not _is_header(cells):
+                # Before the table: the first line is the document's title (eqgraph.ingest.identity
+                # reads the plan's identity from it and drops its page furniture); any further
+                # line there is a caption or a note, not part of any action.
                 title = title or single
                 continue
         if _is_header(cells):
@@ -278,7 +281,7 @@ def read_table(path: Path, data: bytes | None = None) -> Table:
         previous_was_header = False
     if layout is None:
         raise InputError(path, "not an action plan: no table header (Key activity, Performance Measure, "
-                               "Department/Division, Update) found", len(lines))
+                               "Department/Division, Update) found", first_text or len(lines))
     return Table(layout, title, rows, damage, first_header_line, last_header_line, ends_with_line_break,
                  len(lines))
 

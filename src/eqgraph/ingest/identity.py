@@ -1,0 +1,109 @@
+"""Which plan a document is, read from its title line: the strategy, its period, which update.
+
+Councils title their action plan updates in a few set ways ("Appendix 1 – Equality and Community
+Cohesion Strategy 2017-21 Action Plan - Year 2 update", "Equality Strategy Action Plan – 2013/14
+update", "Equality Scheme 2014-18: second annual update (2015/16)"). The rules here are general, not
+one council's:
+
+* page furniture is dropped from the title: a leading "Appendix 1 –", "Annex B:", "Agenda item 6", a
+  trailing "Page 3 of 12", markup;
+* a reporting year written as a year and the next ("2013/14", "2015-16") is the plan's period;
+* a span of years ("2017-21", "2014–2018") is the strategy's period, and the words before it (or before
+  "Action Plan") name the strategy;
+* "Year 2 update", "second annual update", "update 3" say which update of the strategy this is; with
+  the strategy's first year it gives the period (Year 2 of 2017-21 reports on 2018/19).
+
+What a rule could not establish stays None: the caller asks for it (`eqgraph add --period`) rather
+than guessing, and every value read here is reported as read from the title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import period_start  # noqa: F401 - one rule for reading a period, shared with later stages
+
+_FURNITURE_START = re.compile(
+    r"^\s*(?:(?:appendix|annex|annexe|schedule|enclosure|attachment|agenda\s+item|item|paper|document)"
+    r"\s+[A-Z0-9][A-Z0-9.]*\b\s*[-–—:.)]*\s*)+", re.IGNORECASE)
+_FURNITURE_END = re.compile(r"\s*[-–—|,]?\s*(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+\s*$)\s*$", re.IGNORECASE)
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
+_YEAR_PAIR = re.compile(r"\b(20\d\d)\s*[/–—-]\s*(\d\d(?:\d\d)?)\b")
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "one": 1, "two": 2,
+             "three": 3, "four": 4, "five": 5, "six": 6}
+_UPDATE = re.compile(
+    r"\byear\s+(?P<year>\d{1,2}|one|two|three|four|five|six)\b(?:\s+(?:progress\s+)?(?:update|report|review))?"
+    r"|\b(?P<ordinal>first|second|third|fourth|fifth|sixth)\s+(?:annual\s+|yearly\s+|progress\s+)*(?:update|report|review)\b"
+    r"|\b(?:update|progress\s+report)\s+(?:no\.?\s*)?(?P<number>\d{1,2})\b", re.IGNORECASE)
+_ACTION_PLAN = re.compile(r"\s*[-–—:,]?\s*\baction\s+plan\b.*$", re.IGNORECASE)
+_SEPARATORS = " -–—:,.;"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a title line says about its plan; None where it says nothing."""
+
+    title: str | None  # the title without page furniture
+    strategy: str | None  # "Equality and Community Cohesion Strategy"
+    strategy_years: tuple[int, int] | None  # (2017, 2021)
+    update: int | None  # 2 for "Year 2 update"
+    period: str | None  # "2018/19": stated, or worked out from the strategy's years and the update
+    period_stated: bool = False  # the title states the period itself (not worked out)
+
+    @property
+    def strategy_key(self) -> str | None:
+        """The strategy and its years, as one comparable name ("equality and community cohesion strategy 2017-2021")."""
+        if not self.strategy:
+            return None
+        years = f" {self.strategy_years[0]}-{self.strategy_years[1]}" if self.strategy_years else ""
+        return re.sub(r"\s+", " ", self.strategy.lower()).strip() + years
+
+
+def clean_title(line: str) -> str:
+    """The title without markup and page furniture, on one line."""
+    text = _MARKUP.sub(" ", line)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _FURNITURE_START.sub("", text)
+    text = _FURNITURE_END.sub("", text)
+    return re.sub(r"\s+-\s+", " – ", text).strip(_SEPARATORS)
+
+
+def period_label(first_year: int) -> str:
+    """2018 -> "2018/19"."""
+    return f"{first_year}/{(first_year + 1) % 100:02d}"
+
+
+def _full_year(first: int, second: str) -> int:
+    return int(second) if len(second) == 4 else first // 100 * 100 + int(second)
+
+
+def read_identity(line: str | None) -> Identity:
+    if not line or not line.strip():
+        return Identity(None, None, None, None, None)
+    title = clean_title(line)
+    period, strategy_years, strategy = None, None, None
+    stated = False
+    for match in _YEAR_PAIR.finditer(title):
+        first, last = int(match.group(1)), _full_year(int(match.group(1)), match.group(2))
+        if last == first + 1 and period is None:
+            period, stated = period_label(first), True
+        elif last > first + 1 and strategy_years is None:
+            strategy_years = (first, last)
+            strategy = title[:match.start()].strip(_SEPARATORS) or None
+    update_match = _UPDATE.search(title)
+    update = None
+    if update_match:
+        word = update_match.group("year") or update_match.group("ordinal") or update_match.group("number")
+        update = int(word) if word.isdigit() else _ORDINALS[word.lower()]
+    if strategy is None:
+        head = _ACTION_PLAN.sub("", title)
+        head = _YEAR_PAIR.sub("", head)
+        strategy = head.strip(_SEPARATORS) or None
+        if strategy and (strategy.lower() == title.lower() or _UPDATE.search(strategy)):
+            strategy = None  # no "Action Plan" and no years to cut at: the title names no strategy apart
+    if period is None and strategy_years and update:
+        first = strategy_years[0] + update - 1
+        if first < strategy_years[1] + 1:
+            period = period_label(first)
+    return Identity(title or None, strategy, strategy_years, update, period, stated)

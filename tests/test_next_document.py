@@ -1,0 +1,83 @@
+"""The next document: yearly updates built beside the built-in plans (tests/data/next-documents/).
+
+`ecc-strategy-2017-21-year-2.txt` is the 2017-21 strategy's Year 2 update as a policy officer would add
+it: the same table and the same 45 commitments as Year 1, new progress text for six of them. Year 3
+drops one commitment (1.13), adds one (6.6) and re-words one (2.1). Neither has a manifest entry: what
+they are is read from their title lines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from eqgraph import resources
+from eqgraph.catalogue import Catalogue
+from eqgraph.config import Settings
+from eqgraph.pipeline import build
+from eqgraph.store import open_current
+
+NEXT = resources.root() / "tests" / "data" / "next-documents"
+YEAR2, YEAR3 = "ecc-strategy-2017-21-year-2", "ecc-strategy-2017-21-year-3"
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    settings = Settings.from_env(home=tmp_path_factory.mktemp("next"))
+    result = build([*resources.builtin_documents(), NEXT / f"{YEAR2}.txt", NEXT / f"{YEAR3}.txt"], settings)
+    return result, Catalogue(open_current(settings.home))
+
+
+def rows(catalogue, name, **values):
+    return catalogue.run(name, values).plain_rows()
+
+
+def test_the_updates_are_read_from_their_titles_and_put_in_order(release):
+    result, catalogue = release
+    plans = {p.id: p for p in result.compiled.plans}
+    assert (plans[YEAR2].period, plans[YEAR2].update) == ("2018/19", 2)
+    assert plans[YEAR2].title == "Equality and Community Cohesion Strategy 2017-21 Action Plan – Year 2 update"
+    assert plans[YEAR2].read_from_title["period"] == "2018/19"
+    store = catalogue.store
+    sequence = {(r["a"].value.rsplit("/", 1)[1], r["b"].value.rsplit("/", 1)[1]) for r in store.query(
+        "SELECT ?a ?b WHERE { ?a <https://w3id.org/eqgraph/ontology#nextPlan> ?b }")}
+    assert sequence == {("merton-2013-14", "merton-2017-18"), ("merton-2017-18", YEAR2), (YEAR2, YEAR3)}
+
+
+def test_year_2_reports_on_year_1s_45_commitments_each_with_a_second_dated_status(release):
+    _, catalogue = release
+    history = catalogue.store.query("""PREFIX eqg: <https://w3id.org/eqgraph/ontology#>
+        SELECT ?commitment (COUNT(?action) AS ?reports) (GROUP_CONCAT(?period; separator=" ") AS ?periods) WHERE {
+          ?action eqg:reportsOn ?commitment ; eqg:inPlan/eqg:period ?period .
+          ?commitment eqg:firstReportedIn/<http://purl.org/dc/terms/identifier> "merton-2017-18" .
+        } GROUP BY ?commitment""")
+    assert len(history) == 45
+    periods = Counter(frozenset(r["periods"].value.split()) for r in history)
+    assert periods == {frozenset({"2017/18", "2018/19", "2019/20"}): 44, frozenset({"2017/18", "2018/19"}): 1}
+
+
+def test_updates_of_one_strategy_are_not_carried_over_guesses(release):
+    _, catalogue = release
+    pairs = {(r["earlierPlan"], r["laterPlan"]) for r in rows(catalogue, "carried-over-commitments")}
+    assert pairs == {("merton-2013-14", "merton-2017-18")}
+
+
+def test_what_changed_lists_status_changes_new_dropped_and_reworded(release):
+    _, catalogue = release
+    year2 = {r["ref"]: r for r in rows(catalogue, "what-changed", plan=YEAR2)}
+    changed = {ref: (r["before"], r["now"]) for ref, r in year2.items() if r["change"] == "status changed"}
+    assert changed == {"1.5": ("unclear", "on track"), "1.9": ("in progress", "not met or delayed"),
+                       "3.1": ("in progress", "on track"), "4.1": ("on track", "completed"),
+                       "5.2": ("in progress", "not met or delayed")}
+    assert "completed" in year2["4.1"]["laterUpdate"] and year2["4.1"]["earlierUpdate"] != year2["4.1"]["laterUpdate"]
+    assert len(year2) == 45
+    year3 = Counter(r["change"] for r in rows(catalogue, "what-changed", plan=YEAR3))
+    assert year3["new"] == 1 and year3["dropped"] == 1 and year3["re-worded"] == 1
+
+
+def test_the_objective_titles_are_as_clean_as_year_1s(release):
+    result, _ = release
+    plans = {p.id: p for p in result.compiled.plans}
+    assert [o.title for o in plans[YEAR2].objectives] == [o.title for o in plans["merton-2017-18"].objectives]
+    assert "strategie s" not in " ".join(o.title for o in plans[YEAR2].objectives)
