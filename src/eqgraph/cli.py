@@ -21,6 +21,7 @@ EXAMPLES = """\
 examples:
   eqgraph build                      build the graph from the built-in Merton plans
   eqgraph build plan.txt --out var2  build from your own documents into another directory
+  eqgraph add year2.txt              add a yearly update to the graph (kept for every later build)
   eqgraph validate                   check the built-in plans against the SHACL shapes, write nothing
   eqgraph plans                      list the plans in the built graph
   eqgraph query --list               the saved queries
@@ -50,7 +51,10 @@ def _settings(args) -> Settings:
 
 
 def _documents(args) -> list[Path]:
-    return [Path(f) for f in args.files] if args.files else resources.builtin_documents()
+    """The files given, else the built-in plans and those added under the home (`eqgraph add`)."""
+    from .adding import all_documents
+
+    return [Path(f) for f in args.files] if args.files else all_documents(_settings(args).home)
 
 
 def _print_report(report, limit: int | None = 20) -> None:
@@ -82,6 +86,19 @@ def cmd_build(args) -> int:
     if result.compiled.damage:
         print(f"eqgraph: {len(result.compiled.damage)} sign(s) of damage (warnings above): the graph may lack "
               "what they name; --strict refuses such documents", file=sys.stderr)
+    return 0
+
+
+def cmd_add(args) -> int:
+    from .adding import Request, add
+
+    request = Request(id=args.id, title=args.title, period=args.period, strategy=args.strategy,
+                      update=args.update, updates=args.updates, replaces=args.replaces)
+    result, placed = add(Path(args.file), request, _settings(args), _progress(args.quiet), _warn, args.strict)
+    for line in placed:
+        print(line)
+    print(f"built {result.triples} triples into {result.release}; the plan is kept in "
+          f"{shown(_settings(args).home / 'plans.yaml')} for every later build")
     return 0
 
 
@@ -453,6 +470,28 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true",
                    help="refuse documents that show damage (cut short, lines lost, numbers skipped, checksum "
                         "differs from the manifest): exit 2 and write nothing, instead of warning")
+
+    a = command("add", "add a new plan or yearly update to the graph, and say where it went", cmd_add,
+                "Add a document to the graph: read which plan it is from its title line (strategy, years,\n"
+                "which update, period), keep it under the graph's home with an entry in <home>/plans.yaml so\n"
+                "every later build (and `make run`) includes it, rebuild, and print how the plan was placed\n"
+                "in the sequence and which commitments it reports on. What the title does not say is given\n"
+                "with the flags; a plan whose period cannot be established is refused. If the build fails,\n"
+                "nothing is kept.\n\n"
+                "examples:\n  eqgraph add year2.txt\n  eqgraph add update.txt --updates merton-2017-18\n"
+                "  eqgraph add plan.txt --period 2019/20 --title 'Equality Strategy Action Plan 2019/20'")
+    a.add_argument("file", metavar="FILE", help="the document (tab-separated text extracted from the PDF)")
+    out_option(a)
+    a.add_argument("--id", metavar="ID", help="the plan's id (default: from the file name)")
+    a.add_argument("--period", metavar="YYYY/YY", help="the year the plan reports on, e.g. 2018/19")
+    a.add_argument("--title", metavar="TEXT", help="the plan's title (default: its title line, furniture dropped)")
+    a.add_argument("--strategy", metavar="NAME", help="the strategy and its years, e.g. 'Equality Strategy 2017-21'")
+    a.add_argument("--update", metavar="N", type=int, help="which yearly update of the strategy's plan it is")
+    a.add_argument("--updates", metavar="PLAN", help="the plan this document is the next yearly update of")
+    a.add_argument("--replaces", metavar="PLAN", help="the plan this document is a corrected edition of")
+    a.add_argument("--base", metavar="IRI", help="base IRI of the nodes (default: $EQGRAPH_BASE)")
+    a.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors, damage and the placement")
+    a.add_argument("--strict", action="store_true", help="refuse a document that shows damage")
 
     v = command("validate", "check documents against the SHACL shapes without writing anything", cmd_validate,
                 "Read the documents and run the SHACL shapes over the graph they make, printing Violations\n"

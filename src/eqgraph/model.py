@@ -88,6 +88,7 @@ class Plan:
     document_title: str | None = None  # the title line printed in the document, if any
     strategy: str | None = None  # the strategy whose action plan this is ("Equality Strategy")
     strategy_key: str | None = None  # the strategy and its years, compared to tell updates of one strategy
+    strategy_years: tuple[int, int] | None = None  # (2017, 2021) for the 2017-21 strategy
     update: int | None = None  # which yearly update of the strategy's action plan (Year 2 -> 2)
     read_from_title: dict[str, str] = field(default_factory=dict)  # what the title line gave, for the report
 

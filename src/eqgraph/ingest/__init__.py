@@ -22,12 +22,13 @@ from .table import read_document, read_table
 
 
 def ingest_document(path: str | Path, corrections: Corrections | None = None,
-                    damage: list[Damage] | None = None) -> Plan:
+                    damage: list[Damage] | None = None, entry: PlanEntry | None = None) -> Plan:
     """Read one document into a Plan; raises InputError naming the file and line on bad input. Evidence
-    that something is missing from a document that still reads is added to `damage` when given."""
+    that something is missing from a document that still reads is added to `damage` when given.
+    `entry` says which plan it is; by default, its manifest entry (`plans.yaml` beside it)."""
     path = Path(path)
     data = read_document(path)
-    entry = entry_for(path)
+    entry = entry or entry_for(path)
     table = read_table(path, data)
     plan = parse_plan(path, table, entry.id)
     plan.sha256 = hashlib.sha256(data).hexdigest()
@@ -51,12 +52,10 @@ def _identify(plan: Plan, entry: PlanEntry, identity: Identity) -> None:
     plan.title = entry.title or identity.title or plan.title
     plan.period = entry.period or identity.period
     plan.update = entry.update or identity.update
-    if entry.strategy:
-        key = read_identity(entry.strategy)
-        plan.strategy = key.strategy or entry.strategy
-        plan.strategy_key = key.strategy_key or entry.strategy.lower()
-    else:
-        plan.strategy, plan.strategy_key = identity.strategy, identity.strategy_key
+    named = read_identity(entry.strategy) if entry.strategy else identity
+    plan.strategy = named.strategy or entry.strategy
+    plan.strategy_key = named.strategy_key or (entry.strategy.lower() if entry.strategy else None)
+    plan.strategy_years = named.strategy_years
 
 
 def check_sequence(plans: list[Plan]) -> None:

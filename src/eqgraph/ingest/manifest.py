@@ -25,7 +25,7 @@ MANIFEST_NAME = "plans.yaml"
 _PLAN_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _TEXT_KEYS = {"title": "title", "period": "period", "publisher": "publisher", "source": "source_url",
-              "strategy": "strategy"}
+              "strategy": "strategy", "replaces": "replaces"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class PlanEntry:
     source_url: str | None = None
     strategy: str | None = None  # the strategy (with its years) whose action plan this is
     update: int | None = None  # which yearly update of that strategy's plan
+    replaces: str | None = None  # the id of a plan this document replaces (a corrected edition)
     sha256: str | None = None  # of the document as catalogued; a mismatch is reported as damage
     actions: int | None = None  # how many actions the catalogued document holds, for that report
     manifest: str | None = None  # where the entry is written, for messages: "plans.yaml"
