@@ -94,10 +94,11 @@ def test_bad_input_fails_with_one_line_and_leaves_the_previous_graph(capsys, tmp
 
 
 def test_validation_failure_exits_1_and_writes_nothing(capsys, tmp_path, monkeypatch):
-    # An owner cell that names no unit: the document parses, but the graph violates the shapes.
+    # An owner cell that names no unit at all ("TBC": a unit the council's vocabulary does not know would
+    # be added for review): the document parses, but the graph violates the shapes.
     source = resources.builtin_documents()[1].read_text(encoding="utf-8")
     path = tmp_path / "unowned.txt"
-    path.write_text(source.replace("\tCS Lead\t", "\tThe Mayor\t"), encoding="utf-8")
+    path.write_text(source.replace("\tCS Lead\t", "\tTBC\t"), encoding="utf-8")
     code, _, err = run(capsys, "build", str(path), "--out", str(tmp_path / "home"))
     assert code == 1
     assert "Violation: https://w3id.org/eqgraph/id/plan/unowned/action/5.2 [unowned.txt, line 96]" in err

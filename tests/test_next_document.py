@@ -3,7 +3,9 @@
 `ecc-strategy-2017-21-year-2.txt` is the 2017-21 strategy's Year 2 update as a policy officer would add
 it: the same table and the same 45 commitments as Year 1, new progress text for six of them. Year 3
 drops one commitment (1.13), adds one (6.6) and re-words one (2.1). Neither has a manifest entry: what
-they are is read from their title lines.
+they are is read from their title lines. `kingsmoor-2017-18.txt` (2013 layout) and `northfield-2019-20.txt`
+(2017 layout) are plans of other councils, written for these tests: their own departments, divisions
+and local partners, and national bodies any council names.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from eqgraph import resources
 from eqgraph.catalogue import Catalogue
 from eqgraph.config import Settings
+from eqgraph.namespaces import EQG, ORG
 from eqgraph.pipeline import build
 from eqgraph.store import open_current
 
@@ -81,3 +86,61 @@ def test_the_objective_titles_are_as_clean_as_year_1s(release):
     plans = {p.id: p for p in result.compiled.plans}
     assert [o.title for o in plans[YEAR2].objectives] == [o.title for o in plans["merton-2017-18"].objectives]
     assert "strategie s" not in " ".join(o.title for o in plans[YEAR2].objectives)
+
+
+# --- another council's plans ----------------------------------------------------------------------------
+
+OTHERS = ("kingsmoor-2017-18", "northfield-2019-20")  # 2013 layout and 2017 layout, councils of their own
+
+
+@pytest.fixture(scope="module")
+def councils(tmp_path_factory):
+    settings = Settings.from_env(home=tmp_path_factory.mktemp("councils"))
+    result = build([*resources.builtin_documents(), *(NEXT / f"{name}.txt" for name in OTHERS)], settings)
+    return settings, result
+
+
+def test_another_councils_plan_resolves_to_nothing_of_mertons(councils):
+    settings, result = councils
+    graph = result.compiled.graph
+    merton = URIRef(settings.base + "org/merton-council")
+    mertons = set(graph.subjects(ORG.unitOf, merton)) | set(graph.subjects(EQG.localTo, merton))
+    for name in OTHERS:
+        plan = URIRef(settings.base + f"plan/{name}")
+        actions = set(graph.subjects(EQG.inPlan, plan))
+        assert actions
+        targets = {o for a in actions for p in (EQG.deliveredBy, EQG.worksWith, EQG.targetsCommunity)
+                   for o in graph.objects(a, p)}
+        assert not targets & mertons, name
+        council = graph.value(plan, DCTERMS.publisher)
+        assert council != merton and graph.value(council, EQG.curated) == Literal(False)
+        units = {o for a in actions for o in graph.objects(a, EQG.deliveredBy)}
+        assert units and all(graph.value(u, ORG.unitOf) == council for u in units), name
+    kingsmoor = URIRef(settings.base + "plan/kingsmoor-2017-18")
+    human_resources = URIRef(settings.base + "org/london-borough-of-kingsmoor/human-resources")
+    assert graph.value(URIRef(str(kingsmoor) + "/action/1.2.2"), EQG.deliveredBy) == human_resources
+    assert graph.value(human_resources, ORG.subOrganizationOf) == \
+        URIRef(settings.base + "org/london-borough-of-kingsmoor/resources")
+    # National bodies stay shared.
+    assert (URIRef(str(kingsmoor) + "/action/1.2.1"), EQG.worksWith, URIRef(settings.base + "partner/jobcentre-plus")) \
+        in graph
+
+
+def test_mertons_plans_read_as_before_beside_other_councils(councils, built):
+    _, together = councils
+    _, alone = built
+    for plan in ("merton-2013-14", "merton-2017-18"):
+        prefix = f"plan/{plan}"
+        assert set(together.compiled.parts[prefix]) == set(alone.compiled.parts[prefix])
+
+
+def test_names_lists_every_unit_and_organisation_no_vocabulary_of_its_council_knows(capsys):
+    from eqgraph.cli import main
+
+    assert main(["names", str(NEXT / "kingsmoor-2017-18.txt")]) == 0
+    out, _ = capsys.readouterr()
+    kinds = Counter(line.split(": ", 1)[1].split(" ", 1)[0] for line in out.splitlines())
+    assert kinds == {"council": 1, "department": 5, "division": 6, "organisation": 4}
+    for name in ("Kingsmoor Voluntary Action", "Kingsmoor Clinical Commissioning Group", "Kingsmoor Disability Forum",
+                 "Kingsmoor Safer Neighbourhoods Partnership", "Human Resources", "Culture and Libraries"):
+        assert f"'{name}'" in out

@@ -6,7 +6,7 @@ kept under the graph's home, in a manifest of their own (`<home>/plans.yaml`, do
 plans, and a new release of eqgraph never overwrites them.
 
 Adding reads the plan's identity from its title line (eqgraph.ingest.identity), lets flags say what
-the title does not (`--period`, `--title`, `--strategy`, `--update`), or places the document as the
+the title does not (`--period`, `--title`, `--strategy`, `--update`, `--publisher`), or places the document as the
 next update of a plan already in the graph (`--updates PLAN`) or as a corrected edition of one
 (`--replaces PLAN`). A document whose period cannot be established is refused, naming the flag. The
 graph is then rebuilt; if the build fails, the manifest and documents are put back as they were.
@@ -54,6 +54,7 @@ class Request:
     period: str | None = None
     strategy: str | None = None
     update: int | None = None
+    publisher: str | None = None  # the council that publishes it
     updates: str | None = None  # the plan this is the next yearly update of
     replaces: str | None = None  # the plan this is a corrected edition of
 
@@ -67,12 +68,14 @@ def identify(path: Path, request: Request, known: dict[str, Plan]) -> tuple[Plan
         raise InputError(path, f"--replaces {request.replaces}: no plan of that id is in the graph "
                                f"({', '.join(sorted(known)) or 'none'})")
     entry = PlanEntry(id=request.id or slug(path.stem), title=request.title, period=request.period,
-                      strategy=request.strategy, update=request.update, replaces=request.replaces)
+                      strategy=request.strategy, update=request.update, replaces=request.replaces,
+                      publisher=request.publisher)
     plan = ingest_document(path, Corrections.load(resources.corrections_file()), entry=entry)
     if request.updates:
         earlier = known[request.updates]
         first = period_start(earlier.period)
         entry = replace(entry, strategy=entry.strategy or strategy_name(earlier),
+                        publisher=entry.publisher or earlier.publisher,
                         update=entry.update or ((earlier.update or 1) + 1),
                         period=entry.period or plan.period or (f"{first + 1}/{(first + 2) % 100:02d}" if first else None))
         plan = ingest_document(path, Corrections.load(resources.corrections_file()), entry=entry)
@@ -89,7 +92,7 @@ def identify(path: Path, request: Request, known: dict[str, Plan]) -> tuple[Plan
     if plan.id in known and plan.id != request.replaces:
         raise InputError(path, f"a plan with the id {plan.id!r} is already in the graph; give another with --id")
     return replace(entry, period=plan.period, strategy=entry.strategy or strategy_name(plan), update=plan.update,
-                   title=entry.title or plan.title), plan
+                   title=entry.title or plan.title, publisher=plan.publisher), plan
 
 
 def strategy_name(plan: Plan) -> str | None:
@@ -116,7 +119,8 @@ def record(home: Path, path: Path, entry: PlanEntry, plan: Plan) -> tuple[Path, 
     if any(e.id == entry.id for _, e in added_documents(home)):
         raise InputError(path, f"plan {entry.id!r} was added before; give another id with --id")
     copy.write_bytes(data)
-    item = {"id": entry.id, "file": f"documents/{path.name}", "title": entry.title, "period": entry.period,
+    item = {"id": entry.id, "file": f"documents/{path.name}", "title": entry.title, "publisher": entry.publisher,
+            "period": entry.period,
             "strategy": entry.strategy, "update": entry.update, "replaces": entry.replaces,
             "sha256": hashlib.sha256(data).hexdigest(), "actions": len(plan.actions)}
     items = [dict(raw) for raw in (yaml.safe_load(before) or {}).get("plans", [])] if before else []

@@ -18,7 +18,7 @@ from .extract.commitments import Report
 from .extract.links import Link
 from .extract.status import Status
 from .model import TITLE_FROM_SOURCE, TITLE_NOT_IN_SOURCE, Action, Objective, Plan, PriorityArea, SourceSpan
-from .namespaces import EQG, PREFIXES, Iris
+from .namespaces import EQG, ORG, PREFIXES, Iris
 
 TITLE_STATUS = {
     TITLE_FROM_SOURCE: EQG.TitleFromSource,
@@ -29,7 +29,6 @@ STATUS = {
     "completed": EQG.Completed, "on-track": EQG.OnTrack, "in-progress": EQG.InProgress,
     "not-met": EQG.NotMet, "not-started": EQG.NotStarted, "unclear": EQG.StatusUnclear,
 }
-COUNCIL_SLUG = "merton-council"
 
 
 def new_graph() -> Graph:
@@ -65,10 +64,11 @@ def _positive(value: int) -> Literal:
 
 
 class PlanBuilder:
-    def __init__(self, graph: Graph, plan: Plan, iris: Iris):
+    def __init__(self, graph: Graph, plan: Plan, iris: Iris, council: URIRef | None = None):
         self.g = graph
         self.plan = plan
         self.iris = iris
+        self.council = council  # the publisher, as the extraction resolved it
         self.plan_iri = iris.plan(plan.id)
         self.document_iri = iris.document(plan.id)
 
@@ -106,7 +106,8 @@ class PlanBuilder:
         g.add((node, RDFS.label, _text(plan.title)))
         g.add((node, EQG.layout, _text(plan.layout)))
         g.add((node, PROV.wasDerivedFrom, self.document_iri))
-        g.add((node, DCTERMS.publisher, self.iris.unit(COUNCIL_SLUG)))
+        if self.council is not None:
+            g.add((node, DCTERMS.publisher, self.council))
         if plan.period:
             g.add((node, EQG.period, _text(plan.period)))
         if plan.source_url:
@@ -212,7 +213,7 @@ def plan_graph(plan: Plan, extraction: PlanExtraction, iris: Iris, into: Graph |
     """The triples of one plan (its document, objectives, priority areas, actions), added to `into`
     (a new graph by default)."""
     graph = into if into is not None else new_graph()
-    builder = PlanBuilder(graph, plan, iris)
+    builder = PlanBuilder(graph, plan, iris, extraction.council)
     builder.document()
     builder.plan_node()
     for objective in plan.objectives:
@@ -234,6 +235,32 @@ def new_concepts_graph(new_concepts: Iterable[NewConcept]) -> Graph:
         g.add((concept.iri, SKOS.prefLabel, Literal(concept.label, lang="en")))
         g.add((concept.iri, EQG.curated, Literal(False)))
         g.add((concept.iri, RDFS.comment, _text(concept.note)))
+    return g
+
+
+def new_units_graph(new_units: Iterable) -> Graph:
+    """Councils and units the plans name that no vocabulary knows (extract.councils.NewCouncil,
+    extract.organisation.NewUnit), marked eqg:curated false for review."""
+    from .extract.councils import NewCouncil
+
+    g = new_graph()
+    for item in new_units:
+        g.add((item.iri, SKOS.prefLabel, Literal(item.label, lang="en")))
+        g.add((item.iri, EQG.curated, Literal(False)))
+        if isinstance(item, NewCouncil):
+            g.add((item.iri, RDF.type, ORG.FormalOrganization))
+            g.add((item.iri, SKOS.definition, Literal(
+                f"The council that publishes {item.document}, as it names itself; no vocabulary describes it yet.",
+                lang="en")))
+            continue
+        g.add((item.iri, RDF.type, ORG.OrganizationalUnit))
+        g.add((item.iri, RDF.type, EQG.Department if item.department else EQG.Division))
+        g.add((item.iri, ORG.subOrganizationOf, item.parent))
+        g.add((item.iri, ORG.unitOf, item.council))
+        g.add((item.iri, SKOS.definition, Literal(
+            f"A {'department' if item.department else 'division'} as the Department/Division cell of "
+            f"{item.document} (line {item.line}) prints it; its council's vocabulary does not know it yet.",
+            lang="en")))
     return g
 
 
@@ -283,4 +310,4 @@ def continuity_graph(continuities: Iterable[Continuity], iris: Iris,
 
 
 __all__ = ["load_ontology", "load_vocabularies", "new_graph", "plan_graph", "new_concepts_graph", "continuity_graph",
-           "commitments_graph"]
+           "commitments_graph", "new_units_graph"]

@@ -93,7 +93,7 @@ def cmd_add(args) -> int:
     from .adding import Request, add
 
     request = Request(id=args.id, title=args.title, period=args.period, strategy=args.strategy,
-                      update=args.update, updates=args.updates, replaces=args.replaces)
+                      update=args.update, publisher=args.publisher, updates=args.updates, replaces=args.replaces)
     result, placed = add(Path(args.file), request, _settings(args), _progress(args.quiet), _warn, args.strict)
     for line in placed:
         print(line)
@@ -251,9 +251,11 @@ def cmd_names(args) -> int:
 
     found = unknown_names(_documents(args), _settings(args))
     for c in found:
-        print(f"{c.document}:{c.line}: {c.name!r} ({c.plan} action {c.action}, {c.field})")
-    print(f"{len(found)} name(s) in no vocabulary and not reviewed"
-          + ("" if not found else ": add them to data/vocab/*.ttl or data/vocab/reviewed-names.yaml"),
+        where = "its publisher" if c.kind == "council" else f"action {c.action}, {c.field}"
+        print(f"{c.document}:{c.line}: {c.kind} {c.name!r} ({c.plan} {where})")
+    print(f"{len(found)} name(s) in no vocabulary of their council and not reviewed"
+          + ("" if not found else ": add them to data/vocab/*.ttl (a council's units with org:unitOf, its "
+                                  "local partners with eqg:localTo) or data/vocab/reviewed-names.yaml"),
           file=sys.stderr)
     return 0
 
@@ -487,6 +489,8 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--title", metavar="TEXT", help="the plan's title (default: its title line, furniture dropped)")
     a.add_argument("--strategy", metavar="NAME", help="the strategy and its years, e.g. 'Equality Strategy 2017-21'")
     a.add_argument("--update", metavar="N", type=int, help="which yearly update of the strategy's plan it is")
+    a.add_argument("--publisher", metavar="COUNCIL", help="the council that publishes it, e.g. 'London Borough of "
+                                                          "Merton' (default: its title, else data/councils.yaml)")
     a.add_argument("--updates", metavar="PLAN", help="the plan this document is the next yearly update of")
     a.add_argument("--replaces", metavar="PLAN", help="the plan this document is a corrected edition of")
     a.add_argument("--base", metavar="IRI", help="base IRI of the nodes (default: $EQGRAPH_BASE)")

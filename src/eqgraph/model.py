@@ -91,6 +91,7 @@ class Plan:
     strategy_years: tuple[int, int] | None = None  # (2017, 2021) for the 2017-21 strategy
     update: int | None = None  # which yearly update of the strategy's action plan (Year 2 -> 2)
     read_from_title: dict[str, str] = field(default_factory=dict)  # what the title line gave, for the report
+    guesses: list[str] = field(default_factory=list)  # what the build assumed, said to the user
 
     def objective(self, number: int) -> Objective | None:
         return next((o for o in self.objectives if o.number == number), None)

@@ -13,6 +13,7 @@ import gc
 import json
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,7 +25,8 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from . import __version__, resources
 from .catalogue import Catalogue, catalogue_graph, load_catalogue
 from .graphs import write_views
-from .build import commitments_graph, continuity_graph, load_ontology, load_vocabularies, new_concepts_graph, new_graph, plan_graph
+from .build import (commitments_graph, continuity_graph, load_ontology, load_vocabularies, new_concepts_graph,
+                    new_graph, new_units_graph, plan_graph)
 from .config import Settings
 from .errors import DamageFound, EqgraphError, ValidationFailed, shown
 from .extract import Extractor
@@ -125,7 +127,7 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     for (plan_id, ref), report in commitments.reports.items():
         extractions[plan_id].reports[ref] = report
     continuities = extractor.continuity(plans, extractions, commitments)
-    minted = new_concepts_graph(extractor.new_concepts)
+    minted = new_concepts_graph(extractor.new_concepts) + new_units_graph(extractor.new_units)
     carried = continuity_graph(continuities, iris, extractor.plan_sequence(plans))
     carried += commitments_graph(commitments, plans, iris)
     ontology = load_ontology()
@@ -137,6 +139,14 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     clock.lap("extract")
     progress(f"extract: {sum(len(l) for e in extractions.values() for l in e.links.values())} links, "
              f"{len(continuities)} continuity pairs ({clock.timings['extract']:.2f}s)")
+    for plan in plans:
+        for guess in plan.guesses:
+            progress(f"guessed: {guess}")
+    if extractor.new_units:
+        kinds = Counter("council" if not hasattr(u, "department") else "department" if u.department else "division"
+                        for u in extractor.new_units)
+        progress("new to the vocabularies, added for review (`eqgraph names` lists them): "
+                 + ", ".join(f"{n} {kind}(s)" for kind, n in sorted(kinds.items())))
 
     catalogue = catalogue_graph(load_catalogue(), settings.base)  # the saved queries, findable with the data
     # The vocabularies are checked once; each plan is checked against the plan shapes with them as
@@ -238,16 +248,47 @@ def _check_home(home: Path) -> None:
 
 
 def unknown_names(paths: Sequence[Path], settings: Settings):
-    """Organisation-like names in the documents that no vocabulary covers and nobody has reviewed."""
-    from rdflib.namespace import SKOS
+    """Organisations, units and councils the documents name that no vocabulary of their council knows
+    and nobody has reviewed: names in the text, owner cells' units, and the publisher itself. Another
+    council's units and local partners do not count as known (a plan's "Health and Wellbeing Board" is
+    its own council's, not Merton's)."""
+    from rdflib.namespace import RDF, SKOS
 
-    from .extract.discovery import candidates, load_reviewed
+    from .extract.councils import Councils
+    from .namespaces import EQG, ORG
+    from .extract.discovery import Candidate, candidates, load_reviewed
+    from .extract.organisation import OrganisationResolver
     from .extract.vocabulary import Vocabulary
 
     plans = ingest_documents(paths, Corrections.load(resources.corrections_file()))
     vocab = load_vocabularies(settings.base)
-    lexicon = Vocabulary(vocab, set(vocab.subjects(SKOS.prefLabel, None)))
-    return candidates(plans, lexicon, load_reviewed(resources.data_dir() / "vocab" / "reviewed-names.yaml"))
+    iris = Iris(settings.base)
+    councils = Councils(vocab, iris)
+    owners = OrganisationResolver(vocab, iris)
+    labelled = set(vocab.subjects(SKOS.prefLabel, None))
+    organisations = {s for cls in (EQG.Partner, ORG.OrganizationalUnit, ORG.FormalOrganization, ORG.Organization,
+                                   EQG.StrategyOrPlan, EQG.Legislation)
+                     for s in vocab.subjects(RDF.type, cls)}  # named things: a name overlapping one is known
+    reviewed = load_reviewed(resources.data_dir() / "vocab" / "reviewed-names.yaml")
+    lexicons: dict = {}
+    found: list[Candidate] = []
+    for plan in plans:
+        council = councils.of(plan)
+        if council not in lexicons:
+            lexicons[council] = Vocabulary(vocab, {s for s in labelled if not councils.foreign(s, council)})
+        found += candidates([plan], lexicons[council], reviewed, organisations)
+        before = set(owners.new)
+        for action in plan.actions:
+            owners.links(action, council, lambda unit: councils.foreign(unit, council), plan.document)
+            for unit in set(owners.new) - before:
+                new = owners.new[unit]
+                found.append(Candidate(new.label, plan.id, action.ref, "Department/Division", new.line,
+                                       plan.document, "department" if new.department else "division"))
+            before = set(owners.new)
+    for council in councils.new.values():
+        plan = next(p for p in plans if p.document == council.document)
+        found.append(Candidate(council.label, plan.id, "-", "publisher", 1, council.document, "council"))
+    return sorted(found, key=lambda c: (c.plan, c.line, c.kind, c.name))
 
 
 def as_nquads(parts: dict[str, Graph], base: str) -> bytes:

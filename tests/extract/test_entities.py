@@ -184,4 +184,4 @@ def test_organisation_names_no_vocabulary_knows_are_found_in_the_text(tmp_path, 
                     encoding="utf-8")
     assert main(["names", str(path)]) == 0
     out, _ = capsys.readouterr()
-    assert "new-plan.txt:23: 'Merton Befriending Society' (new-plan action 1.8, key activity)" in out
+    assert "new-plan.txt:23: organisation 'Merton Befriending Society' (new-plan action 1.8, key activity)" in out

@@ -19,6 +19,7 @@ from ..model import Plan
 from ..namespaces import EQG, ORG, Iris
 from .commitments import Commitments, read_commitments
 from .concepts import ConceptLinker, ThemeLinker
+from .councils import Councils
 from .continuity import Continuity, continuity, plan_sequence
 from .links import Link, NewConcept
 from .organisation import OrganisationResolver
@@ -37,6 +38,7 @@ class PlanExtraction:
     statuses: dict[str, Status] = field(default_factory=dict)
     measurable: dict[str, bool] = field(default_factory=dict)  # by action ref: has a measurable target
     reports: dict = field(default_factory=dict)  # by action ref: the commitment it reports on (commitments.Report)
+    council: object = None  # the council that publishes the plan (an IRI)
 
 
 class Extractor:
@@ -50,7 +52,8 @@ class Extractor:
         members["strategy"] -= cell_only
         lexicon = Vocabulary(vocab, set().union(*members.values()) | cell_only)
         cell_lexicon = Vocabulary(vocab, members["unit"] | members["strategy"] | cell_only)
-        self.owners = OrganisationResolver(vocab)
+        self.councils = Councils(vocab, iris)
+        self.owners = OrganisationResolver(vocab, iris)
         concerns: dict = {}
         for subject, community in vocab.subject_objects(EQG.concernsCommunity):
             concerns.setdefault(subject, set()).add(community)
@@ -62,13 +65,18 @@ class Extractor:
         self.lexicon = lexicon
 
     def plan(self, plan: Plan) -> PlanExtraction:
-        result = PlanExtraction()
+        council = self.councils.of(plan)
+        result = PlanExtraction(council=council)
+
+        def foreign(entity) -> bool:  # another council's unit, partner or community
+            return self.councils.foreign(entity, council)
+
         for action in plan.actions:
-            owners = self.owners.links(action)
+            owners = self.owners.links(action, council, foreign, plan.document)
             cell = self.strategy_cells.links(action)
             # Units printed in the strategy cell (e.g. "Busines s Improvement") are read like text units.
             links = [*owners, *cell, *self.concepts.links(action, owners), *self.themes.links(action)]
-            result.links[action.ref] = _dedupe(links)
+            result.links[action.ref] = _dedupe([link for link in links if not foreign(link.target)])
             result.statuses[action.ref] = progress_status(action.update, (*action.key_activity, *action.measures))
             result.measurable[action.ref] = has_measurable_target(action.measures)
         return result
@@ -76,6 +84,11 @@ class Extractor:
     @property
     def new_concepts(self) -> list[NewConcept]:
         return list(self.strategy_cells.new.values())
+
+    @property
+    def new_units(self) -> list:
+        """Units and councils the plans name that no vocabulary knows (for review)."""
+        return [*self.councils.new.values(), *self.owners.new.values()]
 
     @staticmethod
     def plan_sequence(plans: Sequence[Plan]) -> list[tuple[str, str]]:

@@ -9,7 +9,10 @@ document's own text says is missing from it.
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from pathlib import Path
+
+import yaml
 
 from ..errors import InputError
 from ..model import Plan
@@ -34,7 +37,7 @@ def ingest_document(path: str | Path, corrections: Corrections | None = None,
     plan.sha256 = hashlib.sha256(data).hexdigest()
     plan.line_count = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     _identify(plan, entry, read_identity(table.title))
-    plan.publisher, plan.source_url = entry.publisher, entry.source_url
+    plan.source_url = entry.source_url
     if corrections is not None:
         corrections.apply(plan)
     if damage is not None:
@@ -46,16 +49,38 @@ def _identify(plan: Plan, entry: PlanEntry, identity: Identity) -> None:
     """The plan's title, period, strategy and update: what its manifest entry says, else what its title
     line states (recorded in `read_from_title`, so a build can say what it read), else unknown."""
     stated = {"title": identity.title, "period": identity.period, "strategy": identity.strategy,
-              "update": identity.update}
-    given = {"title": entry.title, "period": entry.period, "strategy": entry.strategy, "update": entry.update}
+              "update": identity.update, "publisher": identity.publisher}
+    given = {"title": entry.title, "period": entry.period, "strategy": entry.strategy, "update": entry.update,
+             "publisher": entry.publisher}
     plan.read_from_title = {key: str(value) for key, value in stated.items() if value and not given[key]}
     plan.title = entry.title or identity.title or plan.title
+    plan.publisher = entry.publisher or identity.publisher
+    if not plan.publisher:
+        plan.publisher = default_publisher()
+        plan.guesses.append(f"{plan.document} does not say which council publishes it (no manifest entry, no "
+                            f"council in its title): read as {plan.publisher}, the default in data/councils.yaml; "
+                            "say otherwise with `eqgraph add --publisher` or `publisher:` in its plans.yaml entry")
     plan.period = entry.period or identity.period
     plan.update = entry.update or identity.update
     named = read_identity(entry.strategy) if entry.strategy else identity
     plan.strategy = named.strategy or entry.strategy
     plan.strategy_key = named.strategy_key or (entry.strategy.lower() if entry.strategy else None)
     plan.strategy_years = named.strategy_years
+
+
+@cache
+def default_publisher() -> str:
+    """The council a document that names none is read as (data/councils.yaml `default`)."""
+    from .. import resources
+
+    path = resources.data_dir() / "councils.yaml"
+    try:
+        value = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("default")
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(path, f"cannot read the councils file: {exc}") from None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(path, "'default' must name the council a document that names none is read as")
+    return value.strip()
 
 
 def check_sequence(plans: list[Plan]) -> None:

@@ -10,6 +10,8 @@ one council's:
 * a reporting year written as a year and the next ("2013/14", "2015-16") is the plan's period;
 * a span of years ("2017-21", "2014–2018") is the strategy's period, and the words before it (or before
   "Action Plan") name the strategy;
+* a council named in the title ("London Borough of Kingsmoor", "Kingsmoor Borough Council") publishes
+  the plan;
 * "Year 2 update", "second annual update", "update 3" say which update of the strategy this is; with
   the strategy's first year it gives the period (Year 2 of 2017-21 reports on 2018/19).
 
@@ -27,7 +29,8 @@ from ..model import period_start  # noqa: F401 - one rule for reading a period, 
 _FURNITURE_START = re.compile(
     r"^\s*(?:(?:appendix|annex|annexe|schedule|enclosure|attachment|agenda\s+item|item|paper|document)"
     r"\s+[A-Z0-9][A-Z0-9.]*\b\s*[-–—:.)]*\s*)+", re.IGNORECASE)
-_FURNITURE_END = re.compile(r"\s*[-–—|,]?\s*(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*/\s*\d+\s*$)\s*$", re.IGNORECASE)
+_FURNITURE_END = re.compile(r"\s*[-–—|,]?\s*(?:page\s+\d+(?:\s+of\s+\d+)?|(?<!\d)\d{1,3}\s*/\s*\d{1,3})\s*$",
+                            re.IGNORECASE)  # "Page 3 of 12", "3/12" (a page count, never a year: "2018/19")
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
 _YEAR_PAIR = re.compile(r"\b(20\d\d)\s*[/–—-]\s*(\d\d(?:\d\d)?)\b")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "one": 1, "two": 2,
@@ -36,6 +39,10 @@ _UPDATE = re.compile(
     r"\byear\s+(?P<year>\d{1,2}|one|two|three|four|five|six)\b(?:\s+(?:progress\s+)?(?:update|report|review))?"
     r"|\b(?P<ordinal>first|second|third|fourth|fifth|sixth)\s+(?:annual\s+|yearly\s+|progress\s+)*(?:update|report|review)\b"
     r"|\b(?:update|progress\s+report)\s+(?:no\.?\s*)?(?P<number>\d{1,2})\b", re.IGNORECASE)
+_COUNCIL = re.compile(
+    r"\b(?:(?:London|Royal) Borough of|City of|County of|Borough of) (?:[A-Z][\w'-]+)(?: (?:and|upon|on|in) [A-Z][\w'-]+)*"
+    r"(?: (?:City|County|Borough|District) Council)?"
+    r"|\b(?:[A-Z][\w'-]+ ){1,3}(?:City |County |Borough |District |Metropolitan Borough )?Council\b")
 _ACTION_PLAN = re.compile(r"\s*[-–—:,]?\s*\baction\s+plan\b.*$", re.IGNORECASE)
 _SEPARATORS = " -–—:,.;"
 
@@ -50,6 +57,7 @@ class Identity:
     update: int | None  # 2 for "Year 2 update"
     period: str | None  # "2018/19": stated, or worked out from the strategy's years and the update
     period_stated: bool = False  # the title states the period itself (not worked out)
+    publisher: str | None = None  # the council the title names ("London Borough of Kingsmoor")
 
     @property
     def strategy_key(self) -> str | None:
@@ -82,28 +90,32 @@ def read_identity(line: str | None) -> Identity:
     if not line or not line.strip():
         return Identity(None, None, None, None, None)
     title = clean_title(line)
+    council = _COUNCIL.search(title)
+    publisher = council.group(0) if council else None
+    # The strategy is named after the council, if the title opens with it.
+    named = title[council.end():].lstrip(_SEPARATORS) if council and council.start() == 0 else title
     period, strategy_years, strategy = None, None, None
     stated = False
-    for match in _YEAR_PAIR.finditer(title):
+    for match in _YEAR_PAIR.finditer(named):
         first, last = int(match.group(1)), _full_year(int(match.group(1)), match.group(2))
         if last == first + 1 and period is None:
             period, stated = period_label(first), True
         elif last > first + 1 and strategy_years is None:
             strategy_years = (first, last)
-            strategy = title[:match.start()].strip(_SEPARATORS) or None
+            strategy = named[:match.start()].strip(_SEPARATORS) or None
     update_match = _UPDATE.search(title)
     update = None
     if update_match:
         word = update_match.group("year") or update_match.group("ordinal") or update_match.group("number")
         update = int(word) if word.isdigit() else _ORDINALS[word.lower()]
     if strategy is None:
-        head = _ACTION_PLAN.sub("", title)
+        head = _ACTION_PLAN.sub("", named)
         head = _YEAR_PAIR.sub("", head)
         strategy = head.strip(_SEPARATORS) or None
-        if strategy and (strategy.lower() == title.lower() or _UPDATE.search(strategy)):
+        if strategy and (strategy.lower() == named.lower() or _UPDATE.search(strategy)):
             strategy = None  # no "Action Plan" and no years to cut at: the title names no strategy apart
     if period is None and strategy_years and update:
         first = strategy_years[0] + update - 1
         if first < strategy_years[1] + 1:
             period = period_label(first)
-    return Identity(title or None, strategy, strategy_years, update, period, stated)
+    return Identity(title or None, strategy, strategy_years, update, period, stated, publisher)
