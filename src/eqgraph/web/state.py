@@ -22,12 +22,22 @@ from ..store.pooled import PooledStore, answer_request, run_job
 
 
 class Release:
-    """One release as the web app serves it: its files, and a store answered by its two pools."""
+    """One release as the web app serves it: its files, and a store answered by its two pools (with a
+    remote store, by two sets of places with the same limits: `store.remote_served`)."""
 
-    def __init__(self, path: Path, settings: Settings, web):
+    def __init__(self, path: Path, settings: Settings, web, endpoint=None):
         self.path = path
         self.settings = settings
         self.files = ReleaseFiles(path)
+        if endpoint is not None:
+            from ..store.remote import RemoteStore
+            from ..store.remote_served import Places, ServedRemoteStore
+
+            self.pages = Places("pages", web.pool_limits("pages"))
+            self.sparql = Places("sparql", web.pool_limits("sparql"))
+            self.store = ServedRemoteStore(RemoteStore(endpoint, settings.base), self.pages, self.sparql)
+            self.catalogue = Catalogue(self.store, load_catalogue())
+            return
         self.pages = Pool("pages", path / "store", run_job, web.pool_limits("pages"))
         self.sparql = Pool("sparql", path / "store", answer_request, web.pool_limits("sparql"))
         self.store = PooledStore(self.pages, path / "store", protocol_pool=self.sparql)
@@ -54,9 +64,13 @@ class Release:
 
 
 class AppState:
-    def __init__(self, settings: Settings, web):
+    def __init__(self, settings: Settings, web, endpoint=None):
+        from ..store.endpoint import Endpoint
+
         self.settings = settings
         self.web = web
+        # A remote store (EQGRAPH_ENDPOINT ..., which `eqgraph serve --endpoint` sets) or None.
+        self.endpoint = endpoint if endpoint is not None else Endpoint.from_env()
         self.prefixes = PREFIXES
         self._lock = threading.Lock()
         self._release: Release | None = None
@@ -90,7 +104,7 @@ class AppState:
             except OSError:
                 self._link = None
             if self._release is None or self._release.path != path:
-                old, self._release = self._release, Release(path, self.settings, self.web)
+                old, self._release = self._release, Release(path, self.settings, self.web, self.endpoint)
                 if old is not None:
                     # Requests still running on the old release finish first: its workers stop after.
                     # (Every query is over by then: none outlives its pool's deadline.)
