@@ -25,10 +25,12 @@ $(WEBLIB): web/package.json web/package-lock.json
 
 setup: $(STAMP) $(WEBLIB)
 
-# Debian tools the tests drive: rapper (raptor2-utils, an independent Turtle parser) and Chromium.
+# Debian tools the tests drive: rapper (raptor2-utils, an independent Turtle parser), Chromium and
+# Virtuoso 7 (virtuoso-opensource: the remote-store tests start their own server from virtuoso-t).
 system-deps:
 	@missing=""; command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing$$missing"; \
