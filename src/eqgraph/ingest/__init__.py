@@ -21,6 +21,7 @@ from .corrections import Corrections
 from .damage import Damage, find_damage
 from .identity import Identity, period_start, read_identity
 from .manifest import PlanEntry, entry_for
+from .splits import repair_plan
 from .table import read_document, read_table
 
 
@@ -40,6 +41,7 @@ def ingest_document(path: str | Path, corrections: Corrections | None = None,
     plan.source_url = entry.source_url
     if corrections is not None:
         corrections.apply(plan)
+    repair_plan(plan, data.decode("utf-8", errors="replace"))  # after the curated repairs, which match garbles
     if damage is not None:
         damage.extend(find_damage(path, data, table, plan, entry))
     return plan
