@@ -50,6 +50,22 @@ def _settings(args) -> Settings:
     return Settings.from_env(base=getattr(args, "base", None), home=getattr(args, "out", None))
 
 
+def _endpoint(args):
+    """The remote store named by --endpoint / --update-endpoint / --graph-store or EQGRAPH_ENDPOINT ...
+    (credentials only from the environment or EQGRAPH_ENDPOINT_CONFIG); None: the embedded store."""
+    from .store.endpoint import Endpoint
+
+    return Endpoint.from_env(getattr(args, "endpoint", None), getattr(args, "update_endpoint", None),
+                             getattr(args, "graph_store", None))
+
+
+def _store(args):
+    """The store to read, embedded or remote (`store.opening.open_store`)."""
+    from .store.opening import open_store
+
+    return open_store(_settings(args), _endpoint(args))
+
+
 def _documents(args) -> list[Path]:
     """The files given, else the built-in plans and those added under the home (`eqgraph add`)."""
     from .adding import all_documents
@@ -75,7 +91,14 @@ def cmd_build(args) -> int:
     from .pipeline import build
 
     started = time.perf_counter()
-    result = build(_documents(args), _settings(args), _progress(args.quiet), warn=_warn, strict=args.strict)
+    settings, endpoint = _settings(args), _endpoint(args)
+    publish = None
+    if endpoint is not None:
+        from .store.opening import publish_to
+
+        publish = publish_to(endpoint, settings.base, _progress(args.quiet))
+    result = build(_documents(args), settings, _progress(args.quiet), warn=_warn, strict=args.strict,
+                   publish_store=publish)
     if not args.quiet:
         _print_report(result.compiled.report)
         for plan in result.compiled.plans:
@@ -119,9 +142,8 @@ def cmd_validate(args) -> int:
 
 def cmd_plans(args) -> int:
     from .catalogue import Catalogue
-    from .store import open_current
 
-    rows = Catalogue(open_current(_settings(args).home)).run("plans").plain_rows()
+    rows = Catalogue(_store(args)).run("plans").plain_rows()
     for row in rows:
         period = f" ({row['period']})" if row["period"] else ""
         areas = int(row["priorityAreas"])
@@ -134,9 +156,7 @@ def cmd_plans(args) -> int:
 
 
 def cmd_graphs(args) -> int:
-    from .store import open_current
-
-    graphs = open_current(_settings(args).home).graphs()
+    graphs = _store(args).graphs()
     width = max((len(iri) for iri, _ in graphs), default=0)
     for iri, triples in graphs:
         print(f"{iri:{width}}  {triples:>9,} triples")
@@ -167,9 +187,7 @@ def cmd_query(args) -> int:
             params = ", ".join(f"{p.name}{'' if p.required else '?'}:{p.type}" for p in query.params)
             print(f"{query.name:30} {query.title}" + (f"  [{params}]" if params else ""))
         return 0
-    from .store import open_current
-
-    catalogue = Catalogue(open_current(_settings(args).home), limit=args.limit)
+    catalogue = Catalogue(_store(args), limit=args.limit)
     typed = _parse_params([*(args.values or []), *(args.param or [])])
     result = catalogue.run(args.name, typed)
     for name, label in result.interpreted.items():
@@ -182,9 +200,8 @@ def cmd_query(args) -> int:
 
 def cmd_export(args) -> int:
     from .namespaces import PREFIXES
-    from .store import open_current
 
-    store = open_current(_settings(args).home)
+    store = _store(args)
     try:
         data = store.serialize(args.format.writer, prefixes=PREFIXES)
     except KeyError:
@@ -228,14 +245,28 @@ def cmd_serve(args) -> int:
     from .web import WebSettings, create_app
     from .web.server import ServerSettings, serve
 
-    settings = _settings(args)
+    settings, endpoint = _settings(args), _endpoint(args)
+    publish = None
+    if endpoint is not None:  # the web app (and its workers) read the endpoint from the environment
+        from .store.opening import open_store, publish_to
+
+        for name, url in (("EQGRAPH_ENDPOINT", endpoint.query_url), ("EQGRAPH_UPDATE_ENDPOINT", endpoint.update_url),
+                          ("EQGRAPH_GRAPH_STORE", endpoint.graph_store_url)):
+            if url:
+                os.environ[name] = url
+        if endpoint.update_url and endpoint.graph_store_url:  # else serving only: no build
+            publish = publish_to(endpoint, settings.base, _progress(False))
     try:
         current_release(settings.home)
+        if endpoint is not None:
+            open_store(settings, endpoint).graphs()  # the store answers and holds a build
     except EqgraphError:
+        if endpoint is not None and publish is None:
+            raise
         print("eqgraph: no graph built yet; building it from the built-in plans first", file=sys.stderr)
         from .pipeline import build
 
-        build(resources.builtin_documents(), settings, _progress(False))
+        build(resources.builtin_documents(), settings, _progress(False), publish_store=publish)
     app = create_app(settings, WebSettings.from_env(query_timeout=args.timeout))
     print(f"eqgraph: serving http://{args.host}:{args.port}/ (SPARQL endpoint at /sparql); Ctrl-C stops",
           file=sys.stderr, flush=True)
@@ -459,6 +490,16 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--out", metavar="DIR",
                        help="directory that holds built graphs (default: $EQGRAPH_HOME or ./var)")
 
+    def store_options(p):
+        """A remote triple store instead of the embedded one (docs/triple-stores.md)."""
+        p.add_argument("--endpoint", metavar="QUERY_URL",
+                       help="a SPARQL 1.1 query endpoint holding the graph (default: $EQGRAPH_ENDPOINT; "
+                            "none: the embedded store); credentials from $EQGRAPH_ENDPOINT_USER/_PASSWORD")
+        p.add_argument("--update-endpoint", metavar="URL", help="its SPARQL 1.1 Update endpoint "
+                       "(default: $EQGRAPH_UPDATE_ENDPOINT; needed to build)")
+        p.add_argument("--graph-store", metavar="URL", help="its Graph Store HTTP Protocol endpoint "
+                       "(default: $EQGRAPH_GRAPH_STORE; needed to build)")
+
     b = command("build", "read action plan documents, validate them and publish the graph", cmd_build,
                 "Read action plan documents (tab-separated text extracted from the PDFs), turn them into RDF,\n"
                 "check the result against the SHACL shapes and publish it as the current graph. Nothing is\n"
@@ -466,6 +507,7 @@ def parser() -> argparse.ArgumentParser:
                 "stays in place otherwise.\n\nexample: eqgraph build data/documents/*.txt --out var")
     b.add_argument("files", nargs="*", metavar="FILE", help="documents to read (default: the built-in plans)")
     out_option(b)
+    store_options(b)
     b.add_argument("--base", metavar="IRI", help="base IRI of the nodes (default: $EQGRAPH_BASE or "
                                                   "https://w3id.org/eqgraph/id/)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors and damage warnings")
@@ -525,6 +567,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--limit", type=_positive, default=1000, metavar="N",
                    help="return at most N rows; more are reported as truncated (default 1000)")
     out_option(q)
+    store_options(q)
 
     s = command("serve", "serve the web front end and SPARQL endpoint (production WSGI server)", cmd_serve,
                 "Serve the saved-query gallery, entity pages, graph views and the SPARQL endpoint with the\n"
@@ -537,6 +580,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="time limit of a public SPARQL query (default 5, or $EQGRAPH_QUERY_TIMEOUT)")
     out_option(s)
+    store_options(s)
 
     n = command("names", "list organisation names in the documents that no vocabulary knows yet", cmd_names,
                 "Read the documents for organisation-like names (capitalised phrases ending in Society, Forum,\n"
@@ -547,12 +591,14 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("plans", "list the plans in the built graph", cmd_plans)
     out_option(p)
+    store_options(p)
 
     g = command("graphs", "list the named graphs of the built graph and their triples", cmd_graphs,
                 "Each part of the graph lives in a named graph: the ontology, the vocabularies, each plan,\n"
                 "continuity between plans and the saved-query catalogue. Queries see their union; FROM,\n"
                 "FROM NAMED and the protocol's default-graph-uri / named-graph-uri select parts.")
     out_option(g)
+    store_options(g)
 
     e = command("export", "write the built graph as " + ", ".join(f.label for f in formats.ON_CLI_EXPORT),
                 cmd_export,
@@ -562,6 +608,7 @@ def parser() -> argparse.ArgumentParser:
                    metavar="FORMAT", help=f"RDF syntax: {formats.tokens(formats.ON_CLI_EXPORT)} (default: turtle)")
     e.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
     out_option(e)
+    store_options(e)
     _links_parser(command)
     return main
 

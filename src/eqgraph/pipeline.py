@@ -187,7 +187,7 @@ def _linked(rows: list[LinkRow], base: str, context: Graph, plans: list) -> list
 
 
 def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet, *,
-          warn: Warn = _quiet, strict: bool = False) -> BuildResult:
+          warn: Warn = _quiet, strict: bool = False, publish_store=None) -> BuildResult:
     """Compile, validate and publish a new release; the previous one stays current on any failure."""
     _check_home(settings.home)
     compiled = compile_graph(paths, settings, progress, warn=warn, strict=strict)
@@ -225,6 +225,11 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
             },
             "damage": [found.as_dict() for found in compiled.damage],
         }
+        if publish_store is not None:
+            # A remote store (store.opening.publish_to): the same quads loaded there as a new version and
+            # switched to before this release becomes current, so its files never describe a graph the
+            # store does not serve; a failure there leaves both the store and the release as they were.
+            info["store"] = publish_store(store)
         (directory / "build.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
 
     try:

@@ -52,7 +52,7 @@ class Endpoint:
     password: str | None = field(default=None, repr=False)
     auth: str = "digest"  # or "basic"
     timeout: float = 60.0
-    retries: int = 5
+    retries: int = 4
 
     @classmethod
     def from_env(cls, query_url: str | None = None, update_url: str | None = None,

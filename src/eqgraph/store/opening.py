@@ -13,6 +13,8 @@ makes its release directory current, so the files never describe a graph the sto
 
 from __future__ import annotations
 
+import time
+
 from .endpoint import Endpoint
 
 
@@ -28,15 +30,27 @@ def open_store(settings, endpoint: Endpoint | None = None, *, timeout: float | N
 
 
 def publish_to(endpoint: Endpoint, base: str, progress=None):
-    """A function the build calls with its finished embedded store (its staging copy) to load the
-    same quads into the remote store as a new version and switch to it; returns the version."""
+    """A function the build calls with its finished embedded store (its staging copy, from which the
+    dataset description, dumps and views are made) to load the same quads into the remote store as a
+    new version and switch to it; it returns what the release records (`build.json` "store"): the
+    endpoint as shown (never credentials) and the version. Both write URLs are needed, so their absence
+    is an error before any work."""
+    from ..errors import EqgraphError
     from .remote import RemoteStore
 
-    def publish(store) -> str:
+    if not endpoint.update_url or not endpoint.graph_store_url:
+        raise EqgraphError(f"building into the store at {endpoint.shown} needs --update-endpoint and "
+                           "--graph-store (or EQGRAPH_UPDATE_ENDPOINT and EQGRAPH_GRAPH_STORE)")
+
+    def publish(store) -> dict:
         remote = RemoteStore(endpoint, base)
         nquads = store.serialize("nq")
+        started = time.perf_counter()
+        version = remote.publish(nquads)
         if progress is not None:
-            progress(f"store: loading {nquads.count(b'\\n')} quads into {endpoint.shown}")
-        return remote.publish(nquads)
+            quads = nquads.count(b"\n")
+            progress(f"store: {quads} quads loaded into {endpoint.shown} as version {version} "
+                     f"({time.perf_counter() - started:.2f}s)")
+        return {"endpoint": endpoint.shown, "version": version}
 
     return publish
