@@ -33,13 +33,14 @@ from .releases import (
     publish_release,
     release_info,
 )
+from .opening import open_store  # the one place that chooses the embedded or a remote store
 from .results import Solution, Solutions, Triples
 from .terms import IRI, XSD, XSD_STRING, BlankNode, Literal, Term, Triple
 
 __all__ = [
     "GraphStore", "QueryStore", "IRI", "KEEP_RELEASES", "BlankNode", "Literal", "ReleaseFiles", "Solution", "Solutions", "Term",
     "Triple", "Triples", "XSD", "XSD_STRING", "current_release", "graph_iri", "open_current", "publish_release",
-    "release_info",
+    "release_info", "open_store",
 ]
 
 
