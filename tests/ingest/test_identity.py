@@ -18,6 +18,8 @@ from eqgraph.ingest.identity import clean_title, read_identity
     ("Agenda item 6 Equality objectives 2019-2023 Year two progress report", "Equality objectives", (2019, 2023), 2,
      "2020/21"),
     ("Community Cohesion Action Plan", "Community Cohesion", None, None, None),
+    ("Equality Scheme 1999-03 Action Plan - Year 2 update", "Equality Scheme", (1999, 2003), 2, "2000/01"),
+    ("Equality Plan 1999/00", "Equality Plan", None, None, "1999/00"),
 ])
 def test_titles_of_other_councils_and_years(line, strategy, years, update, period):
     identity = read_identity(line)

@@ -32,7 +32,7 @@ _FURNITURE_START = re.compile(
 _FURNITURE_END = re.compile(r"\s*[-–—|,]?\s*(?:page\s+\d+(?:\s+of\s+\d+)?|(?<!\d)\d{1,3}\s*/\s*\d{1,3})\s*$",
                             re.IGNORECASE)  # "Page 3 of 12", "3/12" (a page count, never a year: "2018/19")
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
-_YEAR_PAIR = re.compile(r"\b(20\d\d)\s*[/–—-]\s*(\d\d(?:\d\d)?)\b")
+_YEAR_PAIR = re.compile(r"\b((?:19|20)\d\d)\s*[/–—-]\s*(\d\d(?:\d\d)?)\b")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "one": 1, "two": 2,
              "three": 3, "four": 4, "five": 5, "six": 6}
 _UPDATE = re.compile(
@@ -83,7 +83,11 @@ def period_label(first_year: int) -> str:
 
 
 def _full_year(first: int, second: str) -> int:
-    return int(second) if len(second) == 4 else first // 100 * 100 + int(second)
+    """The second year of "2017-21" or "1999-03" in full (a two-digit year past the century's end wraps)."""
+    if len(second) == 4:
+        return int(second)
+    year = first // 100 * 100 + int(second)
+    return year + 100 if year < first else year
 
 
 def read_identity(line: str | None) -> Identity:
