@@ -123,8 +123,9 @@ class RemoteStore:
                             tuple(mapping.get(g, empty) for g in named))
         if names_dataset(sparql):
             return versions.rewrite_dataset(sparql, mapping, empty), ((), ())
-        stored = tuple(sorted(mapping.values()))
-        return versions.rewrite_dataset(sparql, mapping, empty), (stored, stored)
+        union = mapping.get(versions.union_name(self.base))
+        parts = tuple(sorted(v for k, v in mapping.items() if k != versions.union_name(self.base)))
+        return versions.rewrite_dataset(sparql, mapping, empty), ((union,) if union else parts, parts)
 
     def _select(self, sparql: str, dataset, max_bytes: int = MAX_QUERY_BYTES) -> list[tuple]:
         with self._open_query(sparql, JSON_RESULTS, dataset) as response:
@@ -209,13 +210,18 @@ class RemoteStore:
 
     def graphs(self) -> list[tuple[str, int]]:
         """(graph name, triples) for every graph of the current build, by name."""
-        mapping = self.require_graphs()
+        mapping = self._parts()
         stored = tuple(sorted(mapping.values()))
         rows = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                             ((), stored))
         names = {v: k for k, v in mapping.items()}
         counts = {names[row[0].value]: int(row[1].value) for row in rows if row[0].value in names}
         return sorted((name, counts.get(name, 0)) for name in mapping)
+
+    def _parts(self) -> dict[str, str]:
+        """The current build's graphs without the union graph (`versions.union_name`)."""
+        union = versions.union_name(self.base)
+        return {name: stored for name, stored in self.require_graphs().items() if name != union}
 
     def triple_count(self) -> int:
         return sum(count for _, count in self.graphs())
@@ -228,7 +234,7 @@ class RemoteStore:
         from .oxigraph import OxigraphStore
 
         memory = ox.Store()
-        for name, stored in sorted(self.require_graphs().items()):
+        for name, stored in sorted(self._parts().items()):
             memory.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
                                for t in ox.parse(self.read_graph(stored), format=ox.RdfFormat.N_TRIPLES))
         return OxigraphStore(memory)

@@ -27,10 +27,11 @@ CHUNK_BYTES = 1024 * 1024
 NTRIPLES = "application/n-triples"
 
 
-def _graph_chunks(nquads: bytes, chunk_bytes: int):
+def _graph_chunks(nquads: bytes, chunk_bytes: int, union: str | None = None):
     """(graph IRI, N-Triples chunk): the lines of each graph (graphs in order of first appearance), at
-    most `chunk_bytes` a chunk (a longer line goes alone). The build's N-Quads end each line with
-    ` <graph> .`; they are sorted by subject, so graphs are gathered first."""
+    most `chunk_bytes` a chunk (a longer line goes alone); with `union`, every line again under that
+    name, last (`versions.union_name`). The build's N-Quads end each line with ` <graph> .`; they
+    are sorted by subject, so graphs are gathered first."""
     graphs: dict[str, list[bytes]] = {}
     for line in nquads.splitlines():
         if not line.strip():
@@ -39,6 +40,8 @@ def _graph_chunks(nquads: bytes, chunk_bytes: int):
         if not tail.endswith(b"> .") or not body:
             raise StoreError("the build's N-Quads hold a line without a named graph")
         graphs.setdefault(tail[:-3].decode("utf-8"), []).append(body + b" .\n")
+    if union is not None:
+        graphs[union] = [triple for triples in list(graphs.values()) for triple in triples]
     for graph, triples in graphs.items():
         lines, size = [], 0
         for triple in triples:
@@ -70,14 +73,15 @@ def publish(store, nquads: bytes, *, chunk_bytes: int = CHUNK_BYTES,
     version = versions.new_version()
     mapping: dict[str, str] = {}
     sent = 0
-    for graph, chunk in _graph_chunks(nquads, chunk_bytes):
+    union = versions.union_name(base)
+    for graph, chunk in _graph_chunks(nquads, chunk_bytes, union):
         stored = mapping.get(graph) or versions.stored_graph(base, version, graph)
         mapping[graph] = stored
         _post(store, stored, chunk)
         sent += 1
         if on_chunk is not None:
             on_chunk(sent)
-    if not mapping:
+    if len(mapping) < 2:
         raise StoreError("nothing to load: the build holds no triples")
     previous = store.current_graphs(fresh=True)
     store.update(versions.switch_update(base, mapping, first=not previous), what="switching to the new graph")
@@ -101,26 +105,30 @@ def add_to_graph(store, data: bytes, fmt: str, graph: str) -> int:
     if stored is None:
         raise StoreError(f"the store at {store.endpoint.shown} holds no graph {graph} in its current build")
     lines = _as_ntriples(data, fmt)
+    union = store.require_graphs().get(versions.union_name(store.base))
     for _, chunk in _graph_chunks(_in_graph(lines, graph), CHUNK_BYTES):
         _post(store, stored, chunk)
+        if union:
+            _post(store, union, chunk)
     return len(lines)
 
 
 def replace_graph(store, data: bytes, fmt: str, graph: str) -> int:
-    """One graph of the current build replaced: loaded under a new version, then the pointer switched
-    to a mapping where only that graph changed; the graph it replaces is dropped."""
-    base = store.base
-    current = dict(store.require_graphs())
+    """One graph of the current build replaced: the current build's other graphs and the new data
+    published together as a new version (the union graph must change with it, so the whole build is
+    loaded again: all or nothing, as a build)."""
+    import pyoxigraph as ox
+
+    union = versions.union_name(store.base)
     lines = _as_ntriples(data, fmt)
-    version = versions.new_version()
-    stored = versions.stored_graph(base, version, graph)
-    for _, chunk in _graph_chunks(_in_graph(lines, graph), CHUNK_BYTES):
-        _post(store, stored, chunk)
-    old = current.get(graph)
-    current[graph] = stored
-    store.update(versions.switch_update(base, current), what="switching to the new graph")
-    if old:
-        store.update(f"DROP SILENT GRAPH <{old}>", what="dropping an old graph")
+    quads = [_in_graph(lines, graph)]
+    for name, stored in sorted(store.require_graphs().items()):
+        if name in (graph, union):
+            continue
+        quads.append(ox.serialize((ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+                                   for t in ox.parse(store.read_graph(stored), format=ox.RdfFormat.N_TRIPLES)),
+                                  format=ox.RdfFormat.N_QUADS))
+    store.publish(b"".join(quads))
     return len(lines)
 
 
