@@ -112,3 +112,11 @@ def test_a_store_with_no_build_says_so(server):
     empty = RemoteStore(server.endpoint(), "http://example.org/nothing-here/")
     with pytest.raises(StoreError, match="no graph has been built"):
         empty.graphs()
+
+
+def test_engine_extensions_are_refused_before_sending(remote):
+    for query in ("define input:default-graph-uri <http://www.openlinksw.com/schemas/virtrdf#> SELECT * { ?s ?p ?o }",
+                  "SELECT (bif:sprintf('%s', 'x') AS ?x) {}",
+                  "SELECT * WHERE { ?s ?p"):
+        with pytest.raises(EndpointError, match="not a SPARQL 1.1 query"):
+            remote.answer(request(query))

@@ -173,6 +173,7 @@ class RemoteStore:
         """The SPARQL protocol answer: checked (read-only, SERVICE allowlist), sent with the current
         build's dataset, read as a bounded stream and written within the request's caps."""
         check_query(request.query, request.service_allowlist)
+        _check_standard(request.query, request.base_iri)
         query = request.query
         if request.base_iri:  # a later BASE in the query still wins, as SPARQL reads a prologue
             query = f"BASE <{request.base_iri}>\n{query}"
@@ -294,6 +295,29 @@ class RemoteStore:
 
 
 # --- helpers -------------------------------------------------------------------------------------------
+
+_EMPTY = None
+
+
+def _check_standard(query: str, base_iri: str | None) -> None:
+    """Refuse what is not SPARQL 1.1 before it reaches the engine: an engine's own extensions are
+    entry points the embedded store never had (Virtuoso's `define input:default-graph-uri ...` pragma
+    would choose its own dataset, system graphs included; its predeclared `bif:` and `sql:` prefixes
+    call built-in SQL functions). The embedded engine parses the text against an empty store (parsing
+    and planning only: nothing is iterated), so what passes is exactly what the embedded store reads."""
+    import pyoxigraph as ox
+
+    from ..sparql import EndpointError
+
+    global _EMPTY
+    if _EMPTY is None:
+        _EMPTY = ox.Store()
+    try:
+        _EMPTY.query(query, base_iri=base_iri) if base_iri else _EMPTY.query(query)
+    except SyntaxError as exc:
+        raise EndpointError(f"not a SPARQL 1.1 query: {' '.join(str(exc).split())[:300]}") from None
+    except (ValueError, OSError, RuntimeError):
+        return  # parsed; evaluating against nothing failed, which says nothing about the text
 
 def _is_graph_query(sparql: str) -> bool:
     from ..sparql import _tokens
