@@ -5,6 +5,8 @@ then one pointer switch (see `versions` for why), then the versions no longer ne
   the Graph Store protocol's POST (which adds to a graph), so no request and no engine transaction
   holds the whole build. A chunk ends at a line, and a built graph has no blank nodes (`as_nquads`
   refuses one), so no blank node can be split between two chunks.
+* Parallel: `PARALLEL` (3) chunks are in flight at once, never more than twice that queued, so the
+  store parses one while the next travels and memory stays bounded.
 * Retries: each request is retried with backoff on a transient failure (`endpoint.Http`); POSTing a
   chunk twice adds the same triples twice, which a set of triples keeps once.
 * All or nothing: readers follow the pointer, which names the new version's graphs only once every
@@ -18,12 +20,14 @@ then one pointer switch (see `versions` for why), then the versions no longer ne
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from ..errors import StoreError
 from . import versions
 from .endpoint import shown_url
 
 CHUNK_BYTES = 1024 * 1024
+PARALLEL = 3  # chunks sent at once: the store parses one while the next travels
 NTRIPLES = "application/n-triples"
 
 
@@ -65,7 +69,7 @@ def _post(store, stored: str, chunk: bytes) -> None:
         response.read()
 
 
-def publish(store, nquads: bytes, *, chunk_bytes: int = CHUNK_BYTES,
+def publish(store, nquads: bytes, *, chunk_bytes: int = CHUNK_BYTES, parallel: int = PARALLEL,
             on_chunk: Callable[[int], None] | None = None) -> str:
     """Load the build as a new version, switch the pointer to it, drop what is no longer needed;
     returns the version. `on_chunk(n)` is called after each chunk is in (progress, tests)."""
@@ -74,13 +78,15 @@ def publish(store, nquads: bytes, *, chunk_bytes: int = CHUNK_BYTES,
     mapping: dict[str, str] = {}
     sent = 0
     union = versions.union_name(base)
-    for graph, chunk in _graph_chunks(nquads, chunk_bytes, union):
-        stored = mapping.get(graph) or versions.stored_graph(base, version, graph)
-        mapping[graph] = stored
-        _post(store, stored, chunk)
-        sent += 1
-        if on_chunk is not None:
-            on_chunk(sent)
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        pending: set = set()
+        for graph, chunk in _graph_chunks(nquads, chunk_bytes, union):
+            stored = mapping.get(graph) or versions.stored_graph(base, version, graph)
+            mapping[graph] = stored
+            pending.add(pool.submit(_post, store, stored, chunk))
+            if len(pending) >= parallel * 2:  # a few chunks in flight, never the whole build
+                sent += _settle(pending, FIRST_COMPLETED, on_chunk, sent)
+        sent += _settle(pending, ALL_COMPLETED, on_chunk, sent)
     if len(mapping) < 2:
         raise StoreError("nothing to load: the build holds no triples")
     previous = store.current_graphs(fresh=True)
@@ -88,6 +94,24 @@ def publish(store, nquads: bytes, *, chunk_bytes: int = CHUNK_BYTES,
     keep = {version} | {versions.version_of(base, g) for g in previous.values()}
     drop_versions(store, keep)
     return version
+
+
+def _settle(pending: set, until, on_chunk, sent: int) -> int:
+    """Wait for chunks in flight (the first, or all); the first failure stops the build (the others
+    still running finish or fail on their own; none is switched to). Returns how many are in."""
+    done, _ = wait(pending, return_when=until)
+    count = 0
+    for future in done:
+        pending.discard(future)
+        error = future.exception()
+        if error is not None:
+            for other in pending:
+                other.cancel()
+            raise error
+        count += 1
+        if on_chunk is not None:
+            on_chunk(sent + count)
+    return count
 
 
 def drop_versions(store, keep: set) -> None:

@@ -125,6 +125,9 @@ class JsonRows:
     def __iter__(self):
         index = {name: i for i, name in enumerate(self.variables)}
         width = len(self.variables)
+        # Answers repeat their terms (a plan on each of its rows, classes, labels): each distinct term
+        # is checked and made once per answer, then found by its JSON fields.
+        made: dict = {}
         while True:
             buffer, pos = self._buffer, self._pos
             while pos < len(buffer) and buffer[pos] in _WHITESPACE:
@@ -149,7 +152,17 @@ class JsonRows:
                 for name, binding in row.items():
                     position = index.get(name)
                     if position is not None:
-                        values[position] = term(binding)
+                        value = binding.get("value")
+                        if not isinstance(value, str):  # an RDF-star triple: made every time
+                            values[position] = term(binding)
+                            continue
+                        key = (binding.get("type"), value, binding.get("xml:lang"), binding.get("datatype"))
+                        value = made.get(key)
+                        if value is None:
+                            if len(made) >= 100_000:
+                                made.clear()
+                            value = made[key] = term(binding)
+                        values[position] = value
             except (ValueError, AttributeError, TypeError, KeyError) as exc:
                 raise StoreError(f"the answer from {self._where} holds a bad term: {str(exc)[:200]}") from None
             yield tuple(values)
