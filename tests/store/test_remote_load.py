@@ -66,3 +66,15 @@ def test_a_server_killed_mid_build_leaves_the_previous_graph_whole(kind, tmp_pat
         assert store.graphs() == embedded.graphs()
     finally:
         server.stop()
+
+
+def test_a_build_of_many_graphs_reads_back(server):
+    """150 named graphs (a large council's plans): Virtuoso echoes every graph of a dataset as a
+    response header, more than http.client's default limit of 100."""
+    base = "http://example.org/many/"
+    nquads = b"".join(f"<{base}s{i}> <{base}p> \"{i}\" <{base}graph/plan/p{i:03d}> .\n".encode() for i in range(150))
+    store = RemoteStore(server.endpoint(), base)
+    store.publish(nquads)
+    graphs = store.graphs()
+    assert len(graphs) == 150 and all(count == 1 for _, count in graphs)
+    assert store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value == "150"

@@ -19,6 +19,7 @@ pause, not a half-done build.
 from __future__ import annotations
 
 import configparser
+import http.client
 import os
 import time
 import urllib.error
@@ -30,6 +31,10 @@ from pathlib import Path
 from ..errors import EqgraphError, StoreError
 
 TRANSIENT_STATUS = {429, 502, 503, 504}
+
+# Virtuoso echoes each graph of a request's dataset as a response header (X-SPARQL-default-graph,
+# X-SPARQL-named-graph): a hundred plans are more than the 100 headers http.client accepts by default.
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 10_000)
 
 
 def shown_url(url: str) -> str:
@@ -145,6 +150,9 @@ class Http:
                     continue
                 raise StoreError(f"{what} to {shown_url(url)} failed: HTTP {exc.code}"
                                  + (f": {detail}" if detail else "")) from None
+            except http.client.HTTPException as exc:  # a malformed answer: not worth a retry
+                raise StoreError(f"{what} to {shown_url(url)} failed: a malformed answer "
+                                 f"({type(exc).__name__})") from None
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
                 if attempt + 1 < attempts and not isinstance(reason, TimeoutError):

@@ -125,7 +125,10 @@ class RemoteStore:
             return versions.rewrite_dataset(sparql, mapping, empty), ((), ())
         union = mapping.get(versions.union_name(self.base))
         parts = tuple(sorted(v for k, v in mapping.items() if k != versions.union_name(self.base)))
-        return versions.rewrite_dataset(sparql, mapping, empty), ((union,) if union else parts, parts)
+        # The parts as named graphs only for a query that reads named graphs: a shorter request, and
+        # less for the engine to set up.
+        named = parts if _reads_named_graphs(sparql) else ()
+        return versions.rewrite_dataset(sparql, mapping, empty), ((union,) if union else parts, named)
 
     def _select(self, sparql: str, dataset, max_bytes: int = MAX_QUERY_BYTES) -> list[tuple]:
         with self._open_query(sparql, JSON_RESULTS, dataset) as response:
@@ -330,6 +333,13 @@ def _is_graph_query(sparql: str) -> bool:
             if word in ("CONSTRUCT", "DESCRIBE"):
                 return True
     return False
+
+
+def _reads_named_graphs(sparql: str) -> bool:
+    from ..sparql import _tokens
+
+    return "GRAPH" in sparql.upper() and any(kind == "word" and text.upper() == "GRAPH"
+                                             for kind, text in _tokens(sparql))
 
 
 def _named(term, names: dict[str, str]):
