@@ -89,3 +89,13 @@ def test_the_other_build_outputs_are_identical_too(releases):
     assert names
     for name in [*names, "report.json"]:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_the_whole_graph_dumps_are_byte_identical(releases):
+    """The gzip dumps of every format (eqgraph.publish): the store's quads in a fixed order, and no
+    time or file name in the gzip header."""
+    first, second = (releases[seed] / "current" / "dumps" for seed in SEEDS)
+    names = sorted(p.name for p in first.iterdir())
+    assert len(names) == 5
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name

@@ -115,9 +115,16 @@ ON_QUERY_GRAPH = (HTML, JSON, *GRAPHS)  # /query/<name> of a CONSTRUCT or DESCRI
 ON_GRAPH_VIEW = (HTML, JSON, *of_kind("network"))  # /graphs/<name>
 ON_CLI_QUERY = (TABLE, JSON, *RESULTS)  # eqgraph query --format (a CONSTRUCT's rows: subject, predicate, object)
 ON_CLI_EXPORT = GRAPHS  # eqgraph export --format
+ON_DATASET = (*GRAPHS, HTML, JSON)  # /.well-known/void: RDF by default (Turtle), the dataset page for browsers
+ON_ONTOLOGY = (HTML, JSON, *GRAPHS)  # /ontology: the page by default, the ontology in any RDF syntax
+# The whole-graph dumps a build writes (`eqgraph.<extension>.gz`, served at /dumps/): N-Quads, TriG and
+# JSON-LD keep the named graphs, Turtle and N-Triples give the union (each triple once).
+ON_DUMPS = tuple(BY_NAME[name] for name in ("turtle", "nt", "nquads", "trig", "jsonld"))
+GZIP = "application/gzip"  # what a dump is sent as: a gzip file, which decompresses to the RDF file
 ROUTES = {"sparql-results": ON_SPARQL_RESULTS, "sparql-graphs": ON_SPARQL_GRAPHS, "entity": ON_ENTITY,
           "query-solutions": ON_QUERY_SOLUTIONS, "query-graph": ON_QUERY_GRAPH, "graph-view": ON_GRAPH_VIEW,
-          "cli-query": ON_CLI_QUERY, "cli-export": ON_CLI_EXPORT}
+          "cli-query": ON_CLI_QUERY, "cli-export": ON_CLI_EXPORT, "dataset": ON_DATASET, "ontology": ON_ONTOLOGY,
+          "dumps": ON_DUMPS}
 
 
 class AmbiguousFormat(ValueError):

@@ -34,7 +34,8 @@ from .ingest import Corrections, Damage, ingest_documents
 from .links.linkset import LinkRow, check_subjects, links_graph, read_linksets
 from .links.reference import reference_graphs
 from .model import Plan
-from .namespaces import Iris
+from .namespaces import PREFIXES, Iris
+from .publish import add_description, describe, write_dumps
 from .store import graph_iri, publish_release
 from .store.oxigraph import OxigraphStore
 from .validate import Report, load_shapes, validate
@@ -188,14 +189,30 @@ def _linked(rows: list[LinkRow], base: str, context: Graph, plans: list) -> list
 
 def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet, *,
           warn: Warn = _quiet, strict: bool = False, publish_store=None) -> BuildResult:
-    """Compile, validate and publish a new release; the previous one stays current on any failure."""
+    """Compile, validate and publish a new release; the previous one stays current on any failure.
+
+    Beside the store, a release holds the dataset's description (VoID and DCAT, in the named graph
+    `description`, computed from the other parts and checked by its shapes: a Violation fails the
+    build) and the whole graph as gzip-compressed dumps, which hold the description too
+    (eqgraph.publish)."""
     _check_home(settings.home)
     compiled = compile_graph(paths, settings, progress, warn=warn, strict=strict)
     started = time.perf_counter()
     nquads = as_nquads(compiled.parts, settings.base)
+    stored: dict[str, int] = {}
 
     def write(directory: Path) -> None:
         store = OxigraphStore.create(directory / "store", nquads)
+        publishing = time.perf_counter()
+        description = describe(store, settings)
+        checked = validate(description, load_shapes("description"))
+        compiled.report.extend(checked)
+        if not checked.conforms:
+            raise ValidationFailed(checked)
+        add_description(store, description, settings.base)
+        dumps = write_dumps(store, directory / "dumps", PREFIXES)
+        stored["triples"] = store.triple_count()
+        compiled.timings["publish"] = time.perf_counter() - publishing
         # What the web front end shows next to the graph: the source lines, SHACL results per node,
         # and the graph views (computed once here, never per request).
         documents = directory / "documents"
@@ -209,7 +226,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
             "eqgraph": __version__,
             "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "base": settings.base,
-            "triples": store.triple_count(),
+            "triples": stored["triples"],
             "plans": [
                 {
                     "id": p.id, "title": p.title, "document": p.document, "sha256": p.sha256,
@@ -224,6 +241,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
                 "notes": len(compiled.report.notes),
             },
             "damage": [found.as_dict() for found in compiled.damage],
+            "dumps": dumps,  # file, format, bytes, sha256 of each (eqgraph.store.ReleaseFiles.dumps)
         }
         if publish_store is not None:
             # A remote store (store.opening.publish_to): the same quads loaded there as a new version and
@@ -239,8 +257,9 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
         raise EqgraphError(f"cannot write the graph into {shown(settings.home)}: {exc.strerror or exc}{where}; "
                            "the previous graph is unchanged") from None
     compiled.timings["store"] = time.perf_counter() - started
-    progress(f"store: release {release.name} ({compiled.timings['store']:.2f}s)")
-    return BuildResult(compiled, release, nquads.count(b"\n"))  # each triple once, as stored
+    progress(f"store: release {release.name} ({compiled.timings['store']:.2f}s, of which description and "
+             f"dumps {compiled.timings['publish']:.2f}s)")
+    return BuildResult(compiled, release, stored["triples"])  # each triple once, as stored
 
 
 def _check_home(home: Path) -> None:

@@ -61,7 +61,8 @@ class Report:
         self.results.extend(other.results)
 
 
-SHAPE_FILES = {"plan": "plan-shapes.ttl", "vocabulary": "vocabulary-shapes.ttl"}
+SHAPE_FILES = {"plan": "plan-shapes.ttl", "vocabulary": "vocabulary-shapes.ttl",
+               "description": "description-shapes.ttl"}  # the dataset's VoID/DCAT description (eqgraph.publish)
 
 
 @cache
@@ -74,7 +75,8 @@ def _shapes_cached(folder: str, kind: str | None) -> Graph:
 
 
 def load_shapes(kind: str | None = None, folder: Path | None = None) -> Graph:
-    """The shapes for plans ("plan"), for the curated vocabularies ("vocabulary"), or all (None)."""
+    """The shapes for plans ("plan"), for the curated vocabularies ("vocabulary"), for the dataset's
+    description ("description"), or all (None)."""
     return _shapes_cached(str(folder or resources.shapes_dir()), kind)
 
 

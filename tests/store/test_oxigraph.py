@@ -26,7 +26,7 @@ def test_every_part_has_its_named_graph(store, built):
     graphs = dict(store.graphs())
     expected = {graph_iri(settings.base, part) for part in
                 ("ontology", "vocabularies", "continuity", "catalogue", "plan/merton-2013-14", "plan/merton-2017-18",
-                 "reference/merton", "reference/shared", "links")}
+                 "reference/merton", "reference/shared", "links", "description")}
     assert set(graphs) == expected
     assert all(n > 0 for n in graphs.values())
     assert sum(graphs.values()) == store.triple_count() == result.triples

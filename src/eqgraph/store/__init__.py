@@ -10,13 +10,16 @@ the embedded one with no change to the catalogue, the CLI or the web app. The in
 * `answer(request)`: the SPARQL protocol answer (query text, chosen media types, dataset, caps) ->
   `sparql.Answer` (bytes, media type, truncated);
 * `graphs()`: the named graphs with their triple counts; `serialize(fmt, graph=)`: the store or one
-  graph as bytes (N-Quads and TriG keep the graphs); `serialize_triples(triples, fmt)`;
+  graph as bytes (N-Quads and TriG keep the graphs); `serialize_triples(triples, fmt)`; `dump({fmt:
+  file})`: the whole store into files in a fixed order (same quads, same bytes), JSON-LD compact
+  with the graphs kept (`jsonld`);
 * loading: `load(data, fmt, graph)` adds data in one transaction, `replace_graph(graph, data, fmt)`
   swaps a named graph's content atomically; `OxigraphStore.create(path, nquads)` makes a new store
   (a build writes a new release rather than changing a served one).
 
-What the web app reads beside the graph (build summary, SHACL report, graph views, source documents)
-is behind `ReleaseFiles`. `pool` and `pooled` run any of it in worker processes with bounds.
+What the web app reads beside the graph (build summary, SHACL report, graph views, source documents,
+whole-graph dumps) is behind `ReleaseFiles`. `pool` and `pooled` run any of it in worker processes
+with bounds.
 
 Graph names (under the build's base IRI, `<base>graph/...`) are made by `graph_iri`.
 """
@@ -61,6 +64,8 @@ class GraphStore(QueryStore, Protocol):
     def graphs(self) -> list[tuple[str, int]]: ...
 
     def serialize(self, fmt: str, prefixes=None, graph: str | None = None) -> bytes: ...
+
+    def dump(self, outputs, prefixes=None) -> None: ...
 
     def load(self, data: bytes, fmt: str, graph: str | None = None) -> int: ...
 

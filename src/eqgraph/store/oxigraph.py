@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from ..errors import StoreError
 from ..sparql import SOLUTION_TYPES, Answer, Request, check_query, names_dataset
+from .jsonld import write_jsonld
 from .results import Solution, Solutions, Triples
 from .terms import IRI, BlankNode, Literal, Term, Triple
 from .terms import trusted_blank_node, trusted_iri, trusted_literal
@@ -240,6 +242,39 @@ class OxigraphStore:
         items = quads if fmt in DATASET_FORMATS else (q.triple for q in quads)
         kwargs = {"prefixes": dict(prefixes)} if prefixes and fmt in ("turtle", "xml", "trig") else {}
         return ox.serialize(items, format=RDF_FORMATS[fmt], **kwargs)
+
+    def dump(self, outputs: Mapping[str, BinaryIO], prefixes: Mapping[str, str] | None = None) -> None:
+        """The whole store written into each output (a binary file, e.g. a gzip stream) in its format:
+        `{"nq": file, "jsonld": other}`, formats of `RDF_FORMATS` or `jsonld` (compact, with the prefixes
+        as its context: `store.jsonld`).
+
+        Unlike `serialize`, the order is fixed, not the engine's: quads sorted by graph, subject,
+        predicate and object (as N-Quads terms), so the same quads always give the same bytes and
+        each subject's triples sit together. N-Quads, TriG and JSON-LD keep the named graphs; Turtle,
+        N-Triples and RDF/XML give the union, each triple once. The store is read and sorted once for
+        all the outputs (reading is most of the cost), so its quads are held in memory once, as the
+        build already held its graph. (Blank nodes keep the engine's labels, which differ from store
+        to store; a built graph has none.)"""
+        default = ox.DefaultGraph()
+        # Sort keys: the graph's N-Quads form ("" for the default graph), then the quad's ("<s> <p> <o> <g>").
+        keyed = sorted(("" if q.graph_name == default else str(q.graph_name), str(q), q)
+                       for q in self._store.quads_for_pattern(None, None, None, None))
+        union = None
+        for fmt, output in outputs.items():
+            if fmt == "jsonld":
+                known, convert = _converter()  # terms repeat (types, predicates, subjects): each converted once
+                write_jsonld(((None if q.graph_name == default else known(q.graph_name) or convert(q.graph_name),
+                               known(q.subject) or convert(q.subject), known(q.predicate) or convert(q.predicate),
+                               known(q.object) or convert(q.object)) for _, _, q in keyed), output, prefixes or {})
+                continue
+            if fmt in DATASET_FORMATS:
+                items = (q for _, _, q in keyed)
+            else:
+                if union is None:  # each triple once, by its N-Triples form (the quad's without the graph)
+                    union = sorted({(text[:-len(graph) - 1] if graph else text): q for graph, text, q in keyed}.items())
+                items = (q.triple for _, q in union)
+            kwargs = {"prefixes": dict(prefixes)} if prefixes and fmt in ("turtle", "xml", "trig") else {}
+            ox.serialize(items, output, format=RDF_FORMATS[fmt], **kwargs)
 
     @staticmethod
     def serialize_triples(triples: Iterable[Triple], fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:

@@ -4,6 +4,7 @@ Built graphs are published as releases under the eqgraph home directory:
 
     <home>/releases/<stamp>/store/   the pyoxigraph database
     <home>/releases/<stamp>/build.json   what was built from what, counts and validation summary
+    <home>/releases/<stamp>/dumps/       the whole graph, gzip-compressed, one file per format
     <home>/current -> releases/<stamp>
 
 A build writes a new release in a temporary directory and switches `current` with an atomic rename of a
@@ -80,8 +81,9 @@ def _prune(releases: Path, keep: set[str]) -> None:
 
 class ReleaseFiles:
     """What a release holds beside its graph, read by the web app: the build summary, the SHACL results
-    by node, the graph views and the source documents. Read here, and only here, so a store whose graph
-    lives elsewhere (a remote triple store) can serve them from wherever it keeps them."""
+    by node, the graph views, the source documents and the whole-graph dumps. Read here, and only
+    here, so a store whose graph lives elsewhere (a remote triple store) can serve them from wherever
+    it keeps them."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -112,6 +114,20 @@ class ReleaseFiles:
     def view_file(self, name: str, extension: str) -> Path | None:
         """A graph view's download (GraphML, GEXF, JSON), if the release has it."""
         path = self.path / "graphs" / f"{Path(name).name}.{extension}"
+        return path if path.is_file() else None
+
+    @property
+    def dumps(self) -> list[dict]:
+        """The whole-graph dumps the build wrote (`file`, `format`, `bytes`, `sha256`), in the order of
+        formats.ON_DUMPS; none for a release built before dumps existed."""
+        return [dict(entry) for entry in self.info.get("dumps", [])]
+
+    def dump_file(self, name: str) -> Path | None:
+        """A dump's file, only when `name` is one the build recorded: anything else (another file of the
+        release, `../build.json`, a name with a slash) is None."""
+        if not any(entry.get("file") == name for entry in self.info.get("dumps", [])) or "/" in name:
+            return None
+        path = self.path / "dumps" / name
         return path if path.is_file() else None
 
     def document_lines(self, name: str, first: int, last: int) -> list[tuple[int, str]]:

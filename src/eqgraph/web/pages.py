@@ -192,13 +192,7 @@ def search():
     return render("search.html", {"title": f"Search: {text}", "q": text, "result": _result_data(result)})
 
 
-@bp.route("/about")
-def about():
-    release = state().release
-    return render("about.html", {"title": "About this graph", "build": release.info,
-                                 "base": state().settings.base})
-
-
+# /about, the dataset page, is eqgraph.web.dataset's.
 
 
 @bp.route("/health")

@@ -1,0 +1,89 @@
+"""Whole-graph dumps: every format parses (Turtle and N-Triples with rapper, an independent parser;
+TriG and JSON-LD with rdflib), together they hold every triple of the store, and the dataset formats
+keep every named graph. That two builds give byte-identical dumps is tests/test_reproducible.py's
+(which builds twice anyway, with two hash seeds)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from rdflib import Dataset
+
+from eqgraph import formats
+from eqgraph.namespaces import PREFIXES
+from eqgraph.publish import dump_name
+from eqgraph.store import ReleaseFiles
+from eqgraph.store.oxigraph import OxigraphStore
+
+rapper = pytest.mark.skipif(not shutil.which("rapper") and not os.environ.get("CI"),
+                            reason="rapper (raptor2-utils) not installed; `make test` installs it")
+
+
+def _dump(built, fmt_name: str) -> bytes:
+    path = built[1].release / "dumps" / dump_name(formats.get(fmt_name))
+    return gzip.decompress(path.read_bytes())
+
+
+def test_the_release_records_one_dump_per_format(built):
+    files = ReleaseFiles(built[1].release)
+    assert [d["format"] for d in files.dumps] == [f.name for f in formats.ON_DUMPS]
+    for entry in files.dumps:
+        path = files.dump_file(entry["file"])
+        assert path is not None and path.stat().st_size == entry["bytes"]
+    assert files.dump_file("../build.json") is None and files.dump_file("build.json") is None
+
+
+def test_each_dump_is_gzip_with_no_time_and_no_file_name(built):
+    for fmt in formats.ON_DUMPS:
+        header = (built[1].release / "dumps" / dump_name(fmt)).read_bytes()[:10]
+        assert header[:3] == b"\x1f\x8b\x08"  # gzip, deflate
+        assert header[3] & 0x08 == 0, "FNAME set"
+        assert header[4:8] == b"\0\0\0\0", "mtime set"
+
+
+def _rapper(tmp_path, data: bytes, syntax: str) -> set[bytes]:
+    """The triples rapper reads from the data, as N-Triples lines in one form (rapper's N-Triples
+    escape differently, so they are loaded into a store and written again)."""
+    source = tmp_path / f"dump.{syntax}"
+    source.write_bytes(data)
+    done = subprocess.run(["rapper", "-q", "-i", syntax, "-o", "ntriples", str(source)], capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()[:2000]
+    return set(OxigraphStore.create(tmp_path / "read", done.stdout).serialize("nt").splitlines())
+
+
+@rapper
+@pytest.mark.parametrize("fmt, syntax", [("turtle", "turtle"), ("nt", "ntriples")])
+def test_turtle_and_ntriples_dumps_parse_with_rapper_and_hold_every_triple(built, store, tmp_path, fmt, syntax):
+    every = set(store.serialize("nt").splitlines())  # the union: each triple once
+    assert len(every) > 15_000
+    assert _rapper(tmp_path, _dump(built, fmt), syntax) == every
+
+
+def test_the_nquads_dump_is_every_quad_of_the_store(built, store):
+    lines = _dump(built, "nquads").splitlines()
+    assert lines == sorted(lines, key=lambda line: (line.rsplit(b" ", 2)[-2], line))  # by graph, then quad
+    assert set(lines) == set(store.serialize("nq").splitlines())
+
+
+@pytest.mark.parametrize("fmt, rdflib_format", [("trig", "trig"), ("jsonld", "json-ld")])
+def test_dataset_dumps_keep_every_quad_in_its_named_graph(built, store_quads, fmt, rdflib_format):
+    dataset = Dataset()
+    dataset.parse(data=_dump(built, fmt), format=rdflib_format)
+    quads = set(dataset.quads((None, None, None, None)))
+    assert len(store_quads) > 15_000
+    assert quads == store_quads
+
+
+def test_the_jsonld_dump_is_compact_with_one_object_per_named_graph(built, store):
+    document = json.loads(_dump(built, "jsonld"))
+    assert document["@context"] == dict(sorted(PREFIXES.items()))
+    assert [g["@id"] for g in document["@graph"]] == sorted(name for name, _ in store.graphs())
+    plan = next(g for g in document["@graph"] if g["@id"].endswith("/graph/plan/merton-2017-18"))
+    action = next(n for n in plan["@graph"] if n["@id"].endswith("/plan/merton-2017-18/action/2.6"))
+    assert action["@type"] == "eqg:Action" and action["eqg:ref"] == "2.6"  # prefixed names, plain strings
+    assert action["eqg:inPlan"] == {"@id": plan["@id"].replace("/graph/plan/", "/plan/")}
