@@ -131,7 +131,7 @@ MaxDirtyBuffers = 6000
 MaxClientConnections = 10
 CaseMode = 2
 DirsAllowed = ., {d}
-ThreadsPerQuery = 2
+ThreadsPerQuery = 1
 
 [HTTPServer]
 ServerPort = {http_port}
