@@ -28,6 +28,7 @@ import copy
 import time
 import urllib.parse
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import BinaryIO
 
 from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
@@ -99,9 +100,10 @@ class RemoteStore:
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setOnlyConneg(True)
         wrapper.setReturnFormat(N3 if accept == NTRIPLES else JSON)
-        wrapper.setQuery(sparql)
-        # SPARQLWrapper guesses the form from keywords anywhere in the text ("dropped" in a comment
-        # reads as DROP, an update); the form is known here, and an update is never sent from here.
+        # What setQuery does, without its guess of the form: SPARQLWrapper reads it from keywords
+        # anywhere in the text ("dropped" in a comment reads as DROP, and the query would be sent as
+        # an update) with regular expressions over the whole text; the form is known here.
+        wrapper.queryString = sparql
         wrapper.queryType = "CONSTRUCT" if accept == NTRIPLES else "SELECT"
         defaults, named = dataset
         for graph in defaults:
@@ -322,24 +324,29 @@ def _check_standard(query: str, base_iri: str | None) -> None:
     except (ValueError, OSError, RuntimeError):
         return  # parsed; evaluating against nothing failed, which says nothing about the text
 
-def _is_graph_query(sparql: str) -> bool:
+@lru_cache(maxsize=512)
+def _shape(sparql: str) -> tuple[bool, bool]:
+    """(a CONSTRUCT/DESCRIBE?, reads named graphs?) from one pass of the lexer, remembered for the
+    texts seen most (saved queries repeat)."""
     from ..sparql import _tokens
 
+    graph_form, form_known, reads_named = False, False, False
     for kind, token in _tokens(sparql):
         if kind == "word":
             word = token.upper()
-            if word in ("SELECT", "ASK"):
-                return False
-            if word in ("CONSTRUCT", "DESCRIBE"):
-                return True
-    return False
+            if not form_known and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                graph_form, form_known = word in ("CONSTRUCT", "DESCRIBE"), True
+            elif word == "GRAPH":
+                reads_named = True
+    return graph_form, reads_named
+
+
+def _is_graph_query(sparql: str) -> bool:
+    return _shape(sparql)[0]
 
 
 def _reads_named_graphs(sparql: str) -> bool:
-    from ..sparql import _tokens
-
-    return "GRAPH" in sparql.upper() and any(kind == "word" and text.upper() == "GRAPH"
-                                             for kind, text in _tokens(sparql))
+    return "GRAPH" in sparql.upper() and _shape(sparql)[1]
 
 
 def _named(term, names: dict[str, str]):

@@ -169,18 +169,23 @@ class JsonRows:
 
 
 def ntriples(stream, where: str, max_bytes: int):
-    """(triples, truncated) from an N-Triples stream, read line by line up to `max_bytes`; parsed
-    by pyoxigraph's parser (used here as a parser only) into `terms` values."""
-
-    lines, size, truncated = [], 0, False
-    for line in stream:
-        size += len(line)
+    """(triples, truncated) from an N-Triples stream, read in blocks up to `max_bytes` and cut at the
+    last whole line; parsed by pyoxigraph's parser (used here as a parser only) into `terms`."""
+    blocks, size, truncated = [], 0, False
+    while True:
+        block = stream.read(min(CHUNK, max_bytes + 1 - size))
+        if not block:
+            break
+        blocks.append(block)
+        size += len(block)
         if size > max_bytes:
             truncated = True
             break
-        lines.append(line)
+    data = b"".join(blocks)
+    if truncated:
+        data = data[:data.rfind(b"\n", 0, max_bytes) + 1]
     try:
-        parsed = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
+        parsed = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         return [Triple(from_engine(t.subject), from_engine(t.predicate), from_engine(t.object))
                 for t in parsed], truncated
     except (SyntaxError, ValueError) as exc:
