@@ -266,7 +266,9 @@ def new_units_graph(new_units: Iterable) -> Graph:
 
 def commitments_graph(commitments: Commitments, plans: Iterable[Plan], iris: Iris) -> Graph:
     """The commitments of each strategy (what its updates report on), the update each plan follows
-    (`eqg:updateOf`), and the commitments an update no longer reports on (`eqg:droppedIn`)."""
+    (`eqg:updateOf`), each action's report on the same commitment in the update before
+    (`eqg:previousReport`: a status history read one step at a time), and the commitments an update no
+    longer reports on (`eqg:droppedIn`, and `eqg:notReportedIn` from their last report)."""
     g = new_graph()
     titles = {(plan.id, action.ref): action.title for plan in plans for action in plan.actions}
     firsts: dict[str, str] = {}
@@ -277,12 +279,23 @@ def commitments_graph(commitments: Commitments, plans: Iterable[Plan], iris: Iri
         g.add((node, RDF.type, EQG.Commitment))
         g.add((node, DCTERMS.title, _text(titles[tuple(commitment.split("/", 1))])))
         g.add((node, EQG.firstReportedIn, iris.plan(plan_id)))
+    refs: dict[str, dict[str, str]] = {}  # plan -> commitment -> the ref of its action there
+    for (plan_id, ref), report in commitments.reports.items():
+        refs.setdefault(plan_id, {})[report.commitment] = ref
     for strategy in commitments.strategies:
         for earlier, later in zip(strategy.plans, strategy.plans[1:]):
             g.add((iris.plan(later), EQG.updateOf, iris.plan(earlier)))
+            before = refs.get(earlier, {})
+            for commitment, ref in refs.get(later, {}).items():
+                if commitment in before:
+                    g.add((iris.action(later, ref), EQG.previousReport, iris.action(earlier, before[commitment])))
         for plan_id, dropped in strategy.dropped.items():
+            earlier = strategy.plans[strategy.plans.index(plan_id) - 1]
             for commitment in dropped:
                 g.add((iris.commitment(commitment), EQG.droppedIn, iris.plan(plan_id)))
+                ref = refs.get(earlier, {}).get(commitment)
+                if ref is not None:
+                    g.add((iris.action(earlier, ref), EQG.notReportedIn, iris.plan(plan_id)))
     return g
 
 

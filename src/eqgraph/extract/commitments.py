@@ -89,6 +89,7 @@ def read_commitments(plans: Sequence[Plan]) -> Commitments:
     for key, members in groups.items():
         strategy = Strategy(key, [p.id for p in members])
         latest: dict[str, tuple[Action, frozenset[str]]] = {}  # commitment -> its latest action and words
+        previous: set[str] = set()  # the commitments the update before reported on
         for plan in members:
             matched: set[str] = set()
             pending = []
@@ -112,7 +113,8 @@ def read_commitments(plans: Sequence[Plan]) -> Commitments:
                 latest[commitment] = (action, words)
                 matched.add(commitment)
             if plan is not members[0]:
-                strategy.dropped[plan.id] = sorted(c for c in latest if c not in matched)
+                strategy.dropped[plan.id] = sorted(previous - matched)
+            previous = matched
         strategies.append(strategy)
     return Commitments(reports, strategies)
 
