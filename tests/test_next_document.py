@@ -10,6 +10,7 @@ and local partners, and national bodies any council names.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
@@ -144,3 +145,14 @@ def test_names_lists_every_unit_and_organisation_no_vocabulary_of_its_council_kn
     for name in ("Kingsmoor Voluntary Action", "Kingsmoor Clinical Commissioning Group", "Kingsmoor Disability Forum",
                  "Kingsmoor Safer Neighbourhoods Partnership", "Human Resources", "Culture and Libraries"):
         assert f"'{name}'" in out
+
+
+def test_the_release_records_what_the_build_read_and_guessed(tmp_path):
+    undated_council = tmp_path / "plan.txt"
+    text = (NEXT / "kingsmoor-2017-18.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    undated_council.write_text("Fairness Action Plan 2017/18\n" + text, encoding="utf-8")
+    result = build([undated_council], Settings.from_env(home=tmp_path / "home"))
+    info = json.loads((result.release / "build.json").read_text(encoding="utf-8"))
+    assert info["read_from_titles"]["plan"]["period"] == "2017/18"
+    (guess,) = info["guesses"]
+    assert "does not say which council publishes it" in guess and "London Borough of Merton" in guess

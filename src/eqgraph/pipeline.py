@@ -241,6 +241,9 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
                 "notes": len(compiled.report.notes),
             },
             "damage": [found.as_dict() for found in compiled.damage],
+            # What the build assumed (a publisher no document states) and read (from title lines).
+            "guesses": [guess for plan in compiled.plans for guess in plan.guesses],
+            "read_from_titles": {plan.id: plan.read_from_title for plan in compiled.plans if plan.read_from_title},
             "dumps": dumps,  # file, format, bytes, sha256 of each (eqgraph.store.ReleaseFiles.dumps)
         }
         if publish_store is not None:
