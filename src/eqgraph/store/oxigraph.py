@@ -248,31 +248,45 @@ class OxigraphStore:
         `{"nq": file, "jsonld": other}`, formats of `RDF_FORMATS` or `jsonld` (compact, with the prefixes
         as its context: `store.jsonld`).
 
-        Unlike `serialize`, the order is fixed, not the engine's: quads sorted by graph, subject,
-        predicate and object (as N-Quads terms), so the same quads always give the same bytes and
-        each subject's triples sit together. N-Quads, TriG and JSON-LD keep the named graphs; Turtle,
-        N-Triples and RDF/XML give the union, each triple once. The store is read and sorted once for
-        all the outputs (reading is most of the cost), so its quads are held in memory once, as the
-        build already held its graph. (Blank nodes keep the engine's labels, which differ from store
-        to store; a built graph has none.)"""
+        Unlike `serialize`, the order is fixed, not the engine's: by graph (the default graph first),
+        then by each triple's N-Triples line, so the same quads always give the same bytes and each
+        subject's triples sit together. N-Quads, TriG and JSON-LD keep the named graphs; Turtle,
+        N-Triples and RDF/XML give the union, each triple once. The engine writes each graph as
+        N-Triples and the lines are sorted as bytes; the formats that need terms parse those lines
+        back (faster than reading the store's quads as objects and sorting them by their text). The
+        store is read once for all the outputs, so the graph is held in memory once, as the build
+        already held it. (Blank nodes keep the engine's labels, which differ from store to store; a
+        built graph has none.)"""
         default = ox.DefaultGraph()
-        # Sort keys: the graph's N-Quads form ("" for the default graph), then the quad's ("<s> <p> <o> <g>").
-        keyed = sorted(("" if q.graph_name == default else str(q.graph_name), str(q), q)
-                       for q in self._store.quads_for_pattern(None, None, None, None))
-        union = None
+        graphs = [(b"", default)] + sorted((str(g).encode("utf-8"), g) for g in self._store.named_graphs())
+        quad_lines: list[bytes] = []
+        triple_lines: set[bytes] = set()
+        for name, graph in graphs:
+            lines = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
+            lines.sort()
+            triple_lines.update(lines)
+            quad_lines.extend([line[:-1] + name + b" ." for line in lines] if name else lines)  # "<s> <p> <o> <g> ."
+        nquads = b"".join(line + b"\n" for line in quad_lines)
+        del quad_lines
+        ntriples = b"".join(line + b"\n" for line in sorted(triple_lines))
+        del triple_lines
+        quads = None
         for fmt, output in outputs.items():
+            if fmt in ("nq", "nt"):
+                output.write(nquads if fmt == "nq" else ntriples)
+                continue
+            if fmt in DATASET_FORMATS or fmt == "jsonld":
+                if quads is None:
+                    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+                items = quads
+            else:
+                items = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
             if fmt == "jsonld":
                 known, convert = _converter()  # terms repeat (types, predicates, subjects): each converted once
                 write_jsonld(((None if q.graph_name == default else known(q.graph_name) or convert(q.graph_name),
                                known(q.subject) or convert(q.subject), known(q.predicate) or convert(q.predicate),
-                               known(q.object) or convert(q.object)) for _, _, q in keyed), output, prefixes or {})
+                               known(q.object) or convert(q.object)) for q in quads), output, prefixes or {})
                 continue
-            if fmt in DATASET_FORMATS:
-                items = (q for _, _, q in keyed)
-            else:
-                if union is None:  # each triple once, by its N-Triples form (the quad's without the graph)
-                    union = sorted({(text[:-len(graph) - 1] if graph else text): q for graph, text, q in keyed}.items())
-                items = (q.triple for _, q in union)
             kwargs = {"prefixes": dict(prefixes)} if prefixes and fmt in ("turtle", "xml", "trig") else {}
             ox.serialize(items, output, format=RDF_FORMATS[fmt], **kwargs)
 
