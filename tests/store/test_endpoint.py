@@ -44,19 +44,22 @@ def test_a_url_with_credentials_is_refused_without_showing_them():
 
 
 class Flaky(BaseHTTPRequestHandler):
-    """503 for the first `fails` requests, then 200; counts requests."""
+    """`status` (with `body`) for the first `fails` requests, then 200; counts requests."""
 
     fails = 2
     seen = 0
+    status = 503
+    body = b"ok"
 
     def do_GET(self):  # noqa: N802 - http.server's name
         type(self).seen += 1
-        status = 503 if type(self).seen <= type(self).fails else 200
-        self.send_response(status)
+        failing = type(self).seen <= type(self).fails
+        body = type(self).body if failing else b"ok"
+        self.send_response(type(self).status if failing else 200)
         self.send_header("Retry-After", "0")
-        self.send_header("Content-Length", "2")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(b"ok")
+        self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -78,6 +81,26 @@ def test_transient_failures_are_retried(flaky):
     with http.open("GET", flaky) as answer:
         assert answer.read() == b"ok"
     assert Flaky.seen == 3
+
+
+@pytest.mark.parametrize("body, retried", [
+    (b"Virtuoso 40001 Error SR172: Transaction deadlocked", True),
+    (b"Virtuoso 23000 Error SR197: Non unique primary key on DB.DBA.RDF_LANGUAGE.", True),
+    (b"Virtuoso 37000 Error SP030: SPARQL compiler: syntax error", False),
+])
+def test_a_500_saying_transactions_collided_is_retried_and_no_other(flaky, body, retried):
+    Flaky.status, Flaky.body, Flaky.fails = 500, body, 1
+    try:
+        http = Http(Endpoint(flaky, retries=2))
+        if retried:
+            with http.open("GET", flaky) as answer:
+                assert answer.read() == b"ok"
+        else:
+            with pytest.raises(StoreError, match="HTTP 500"):
+                http.open("GET", flaky)
+    finally:
+        Flaky.status, Flaky.body, Flaky.fails = 503, b"ok", 2
+    assert Flaky.seen == (2 if retried else 1)
 
 
 def test_giving_up_names_the_endpoint_and_never_the_password(flaky):

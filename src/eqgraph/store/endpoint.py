@@ -31,6 +31,11 @@ from pathlib import Path
 from ..errors import EqgraphError, StoreError
 
 TRANSIENT_STATUS = {429, 502, 503, 504}
+# A 500 that says two transactions collided is transient too: retried, the request succeeds (a POST of
+# triples to a graph is idempotent). Virtuoso 7 answers so to parallel loads: a deadlock (SQLSTATE
+# 40001), or two loads adding the same new language tag or datatype at once.
+TRANSIENT_ERRORS = ("40001", "deadlock", "Non unique primary key on DB.DBA.RDF_LANGUAGE",
+                    "Non unique primary key on DB.DBA.RDF_DATATYPE")
 
 # Virtuoso echoes each graph of a request's dataset as a response header (X-SPARQL-default-graph,
 # X-SPARQL-named-graph): a hundred plans are more than the 100 headers http.client accepts by default.
@@ -144,7 +149,9 @@ class Http:
             except urllib.error.HTTPError as exc:
                 detail = _error_text(exc)
                 exc.close()
-                if exc.code in TRANSIENT_STATUS and attempt + 1 < attempts:
+                transient = exc.code in TRANSIENT_STATUS or (
+                    exc.code == 500 and any(marker in detail for marker in TRANSIENT_ERRORS))
+                if transient and attempt + 1 < attempts:
                     time.sleep(_retry_after(exc, delay))
                     delay *= 2
                     continue
