@@ -108,7 +108,7 @@ def test_each_link_is_a_triple_with_a_stable_node_saying_how_it_was_made():
     (node,) = graph.subjects(RDF.object, target)
     assert node == link_node(BASE, next(r for r in rows if r.subject == "partner/ofsted"))
     assert (node, RDF.type, EQG.Link) in graph and (node, RDF.subject, ofsted) in graph
-    assert graph.value(node, EQG.linkMethod) == EQG.CodeMatch
+    assert graph.value(node, EQG.linkMethod) == EQG.CodeMatchLink
     assert re.fullmatch(r"shared/digital-land-government-organisation-register\.csv line \d+",
                         str(graph.value(node, EQG.linkSource)))
     assert re.fullmatch(r"links/govuk\.csv line \d+", str(graph.value(node, EQG.recordedIn)))

@@ -39,7 +39,7 @@ from .reference import known_values
 from .targets import LinkTables, Target, load_link_tables
 
 COLUMNS = ("subject", "relation", "target", "method", "source", "status", "note")
-METHOD_IRIS = {"code match": EQG.CodeMatch, "curated": EQG.Curated, "suggested": EQG.Suggested}
+METHOD_IRIS = {"code match": EQG.CodeMatchLink, "curated": EQG.CuratedLink, "suggested": EQG.SuggestedLink}
 
 
 @dataclass(frozen=True)
