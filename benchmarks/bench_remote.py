@@ -38,6 +38,7 @@ import pyoxigraph as ox  # noqa: E402
 from make_synthetic import write_corpus  # noqa: E402
 
 from eqgraph.catalogue import Catalogue, load_catalogue  # noqa: E402
+from eqgraph.errors import StoreError  # noqa: E402
 from eqgraph.config import Settings  # noqa: E402
 from eqgraph.pipeline import build  # noqa: E402
 from eqgraph.store import open_current  # noqa: E402
@@ -95,7 +96,11 @@ def measure(label: str, store, raw, send, repeat: int, reference: dict | None) -
     for query in load_catalogue().values():
         values = {p.name: SYNTHETIC_EXAMPLES.get(p.name, p.example) for p in query.params
                   if p.required or p.name in SYNTHETIC_EXAMPLES}
-        result = catalogue.run(query.name, values)  # warm-up
+        try:
+            result = catalogue.run(query.name, values)  # warm-up
+        except StoreError as exc:  # an engine that gives up (a time limit) is a finding, not a crash
+            print(f"  {query.name}: FAILED on this store: {str(exc)[:200]}")
+            continue
         answers[query.name] = result
         if reference is not None:
             wrong = differences(result.sparql, reference[query.name].plain_rows(), result.plain_rows())
@@ -103,13 +108,17 @@ def measure(label: str, store, raw, send, repeat: int, reference: dict | None) -
                 print(f"  {query.name}: DIFFERS from the embedded store: {wrong[0][:200]}")
         text, dataset = send(result.sparql)
         ours, theirs = [], []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            catalogue.run(query.name, values)
-            ours.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            raw(text, dataset)
-            theirs.append((time.perf_counter() - started) * 1000)
+        try:
+            for _ in range(repeat):
+                started = time.perf_counter()
+                catalogue.run(query.name, values)
+                ours.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                raw(text, dataset)
+                theirs.append((time.perf_counter() - started) * 1000)
+        except (StoreError, OSError) as exc:
+            print(f"  {query.name}: FAILED on this store: {str(exc)[:200]}")
+            continue
         mine, engine = statistics.median(ours), statistics.median(theirs)
         figures[query.name] = (mine, engine)
         print(f"  {query.name:30} {mine:9.2f} {engine:9.2f} {mine - engine:9.2f}  {len(result.rows)}")
