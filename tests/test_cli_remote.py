@@ -101,3 +101,19 @@ def test_credentials_never_show(store_server, tmp_path, capsys, monkeypatch):
         assert "Traceback" not in err
     else:
         assert code == 0 and endpoint.shown in err  # the progress line names the store
+
+
+def test_add_publishes_the_new_plan_to_the_store(store_server, tmp_path, capsys, monkeypatch):
+    """`eqgraph add --endpoint ...` builds into the remote store like `build` does."""
+    from eqgraph import resources
+
+    endpoint = store_server.endpoint()
+    if endpoint.user:
+        monkeypatch.setenv("EQGRAPH_ENDPOINT_USER", endpoint.user)
+        monkeypatch.setenv(SECRET_NAME, endpoint.password)
+    year2 = resources.root() / "tests" / "data" / "next-documents" / "ecc-strategy-2017-21-year-2.txt"
+    code, out, err = run(capsys, "add", str(year2), "--out", str(tmp_path / "home"), "-q", *flags(endpoint))
+    assert code == 0, err
+    assert "after merton-2017-18" in out
+    code, out, _ = run(capsys, "plans", "--endpoint", endpoint.query_url)
+    assert code == 0 and "ecc-strategy-2017-21-year-2 (2018/19)" in out

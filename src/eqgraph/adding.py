@@ -175,8 +175,9 @@ def placement(plan_id: str, plans: list[Plan]) -> list[str]:
     return lines
 
 
-def add(path: Path, request: Request, settings, progress, warn, strict: bool = False):
-    """Identify, record and build; on any failure the home's manifest and documents are as before."""
+def add(path: Path, request: Request, settings, progress, warn, strict: bool = False, publish_store=None):
+    """Identify, record and build (into `publish_store`, a remote store, when given); on any failure the
+    home's manifest and documents are as before."""
     from .pipeline import build
 
     path = Path(path)
@@ -188,7 +189,8 @@ def add(path: Path, request: Request, settings, progress, warn, strict: bool = F
     copy_existed = (settings.home / "documents" / path.name).exists()
     copy, before = record(settings.home, path, entry, plan)
     try:
-        result = build(all_documents(settings.home), settings, progress, warn=warn, strict=strict)
+        result = build(all_documents(settings.home), settings, progress, warn=warn, strict=strict,
+                       publish_store=publish_store)
     except BaseException:
         undo(settings.home, copy, before, not copy_existed)
         raise

@@ -117,7 +117,14 @@ def cmd_add(args) -> int:
 
     request = Request(id=args.id, title=args.title, period=args.period, strategy=args.strategy,
                       update=args.update, publisher=args.publisher, updates=args.updates, replaces=args.replaces)
-    result, placed = add(Path(args.file), request, _settings(args), _progress(args.quiet), _warn, args.strict)
+    settings, endpoint = _settings(args), _endpoint(args)
+    publish = None
+    if endpoint is not None:
+        from .store.opening import publish_to
+
+        publish = publish_to(endpoint, settings.base, _progress(args.quiet))
+    result, placed = add(Path(args.file), request, settings, _progress(args.quiet), _warn, args.strict,
+                         publish_store=publish)
     for line in placed:
         print(line)
     print(f"built {result.triples} triples into {result.release}; the plan is kept in "
@@ -536,6 +543,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--updates", metavar="PLAN", help="the plan this document is the next yearly update of")
     a.add_argument("--replaces", metavar="PLAN", help="the plan this document is a corrected edition of")
     a.add_argument("--base", metavar="IRI", help="base IRI of the nodes (default: $EQGRAPH_BASE)")
+    store_options(a)
     a.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors, damage and the placement")
     a.add_argument("--strict", action="store_true", help="refuse a document that shows damage")
 
