@@ -75,4 +75,34 @@ def test_a_build_refused_after_recording_puts_the_home_back(capsys, tmp_path):
                        encoding="utf-8")
     code, _, err = run(capsys, "add", str(damaged), "--out", str(home), "--strict")
     assert code == 2 and "damaged.txt" in err and "1.5" in err  # found by the build, after recording
-    assert not (home / "plans.yaml").exists() and not (home / "documents" / "damaged.txt").exists()
+    assert not (home / "plans.yaml").exists() and not (home / "documents").exists()
+
+
+def test_a_corrected_edition_replaces_its_plan_under_the_same_id(capsys, tmp_path):
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(resources.builtin_documents()[1].read_text(encoding="utf-8")
+                         .replace("Monthly Prevent Case Management", "Monthly Prevent case management"), encoding="utf-8")
+    home = tmp_path / "home"
+    code, out, err = run(capsys, "add", str(corrected), "--replaces", "merton-2017-18", "--out", str(home), "-q")
+    assert code == 0, err
+    assert "placed merton-2017-18 (2017/18" in out
+    code, out, _ = run(capsys, "plans", "--out", str(home))
+    assert out.count("merton-2017-18 (2017/18)") == 1 and "from corrected.txt" in out
+
+
+def test_a_document_already_in_the_graph_or_a_folder_is_refused(capsys, tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(resources.builtin_documents()[1].read_bytes())
+    code, _, err = run(capsys, "add", str(copy), "--out", str(tmp_path / "home"))
+    assert code == 2 and "already in the graph, as plan 'merton-2017-18'" in err
+    code, _, err = run(capsys, "add", str(tmp_path), "--out", str(tmp_path / "home"))
+    assert code == 2 and "a folder, not a document" in err
+    assert not (tmp_path / "home" / "plans.yaml").exists()
+
+
+def test_another_councils_plan_is_placed_in_its_own_councils_sequence(capsys, tmp_path):
+    home = tmp_path / "home"
+    code, out, err = run(capsys, "add", str(NEXT / "kingsmoor-2017-18.txt"), "--out", str(home), "-q")
+    assert code == 0, err
+    assert "placed kingsmoor-2017-18 (2017/18, update 2 of Fairness and Inclusion Strategy" in out
+    assert "first" in out and "merton" not in out.split("\n")[0]

@@ -118,10 +118,17 @@ def test_another_councils_plan_resolves_to_nothing_of_mertons(councils):
         units = {o for a in actions for o in graph.objects(a, EQG.deliveredBy)}
         assert units and all(graph.value(u, ORG.unitOf) == council for u in units), name
     kingsmoor = URIRef(settings.base + "plan/kingsmoor-2017-18")
-    human_resources = URIRef(settings.base + "org/london-borough-of-kingsmoor/human-resources")
+    human_resources = URIRef(settings.base + "org/london-borough-of-kingsmoor/resources/human-resources")
     assert graph.value(URIRef(str(kingsmoor) + "/action/1.2.2"), EQG.deliveredBy) == human_resources
     assert graph.value(human_resources, ORG.subOrganizationOf) == \
         URIRef(settings.base + "org/london-borough-of-kingsmoor/resources")
+    # Each council's plans are a sequence of their own: no carried-over pair or update crosses councils.
+    for predicate in (EQG.nextPlan, EQG.updateOf):
+        for earlier, later in graph.subject_objects(predicate):
+            assert graph.value(earlier, DCTERMS.publisher) == graph.value(later, DCTERMS.publisher), predicate
+    assert not set(graph.subjects(EQG.inPlan, kingsmoor)) & {
+        o for s in graph.subjects(EQG.inPlan, URIRef(settings.base + "plan/merton-2017-18"))
+        for o in graph.objects(s, EQG.carriesOn)}
     # National bodies stay shared.
     assert (URIRef(str(kingsmoor) + "/action/1.2.1"), EQG.worksWith, URIRef(settings.base + "partner/jobcentre-plus")) \
         in graph
@@ -156,3 +163,17 @@ def test_the_release_records_what_the_build_read_and_guessed(tmp_path):
     assert info["read_from_titles"]["plan"]["period"] == "2017/18"
     (guess,) = info["guesses"]
     assert "does not say which council publishes it" in guess and "London Borough of Merton" in guess
+
+
+def test_a_commitment_reported_again_after_a_year_without_is_resumed_not_new(tmp_path):
+    """Year 2 drops 1.13 (the Year 3 test text, titled Year 2); Year 3 has it again (the Year 2 text)."""
+    documents = tmp_path / "docs"
+    documents.mkdir()
+    (documents / "b-y2.txt").write_text((NEXT / f"{YEAR3}.txt").read_text(encoding="utf-8")
+                                        .replace("Year 3 update", "Year 2 update"), encoding="utf-8")
+    (documents / "b-y3.txt").write_text((NEXT / f"{YEAR2}.txt").read_text(encoding="utf-8")
+                                        .replace("Year 2 update", "Year 3 update"), encoding="utf-8")
+    settings = Settings.from_env(home=tmp_path / "home")
+    build([resources.builtin_documents()[1], documents / "b-y2.txt", documents / "b-y3.txt"], settings)
+    changes = {r["ref"]: r["change"] for r in rows(Catalogue(open_current(settings.home)), "what-changed", plan="b-y3")}
+    assert changes["1.13"] == "resumed" and "new" not in changes.values()  # 6.6 of b-y2 is dropped again

@@ -42,7 +42,8 @@ def all_documents(home: Path) -> list[Path]:
     added = added_documents(home)
     replaced = {entry.replaces for _, entry in added if entry.replaces}
     builtin = [path for path, entry in read_manifest(resources.data_dir() / MANIFEST_NAME) if entry.id not in replaced]
-    return builtin + [path for path, entry in added if entry.id not in replaced]
+    # An edition that replaces a plan of the same id stays: only what it replaces goes.
+    return builtin + [path for path, entry in added if entry.id not in replaced or entry.replaces == entry.id]
 
 
 @dataclass
@@ -67,7 +68,11 @@ def identify(path: Path, request: Request, known: dict[str, Plan]) -> tuple[Plan
     if request.replaces and request.replaces not in known:
         raise InputError(path, f"--replaces {request.replaces}: no plan of that id is in the graph "
                                f"({', '.join(sorted(known)) or 'none'})")
-    entry = PlanEntry(id=request.id or slug(path.stem), title=request.title, period=request.period,
+    data = path.read_bytes()
+    for plan in known.values():
+        if plan.sha256 == hashlib.sha256(data).hexdigest():
+            raise InputError(path, f"this document is already in the graph, as plan {plan.id!r} ({plan.document})")
+    entry = PlanEntry(id=request.id or request.replaces or slug(path.stem), title=request.title, period=request.period,
                       strategy=request.strategy, update=request.update, replaces=request.replaces,
                       publisher=request.publisher)
     plan = ingest_document(path, Corrections.load(resources.corrections_file()), entry=entry)
@@ -146,11 +151,11 @@ def undo(home: Path, copy: Path, before: bytes | None, copied_new: bool) -> None
 def placement(plan_id: str, plans: list[Plan]) -> list[str]:
     """Sentences saying where the plan went in the sequence and what it reports on."""
     from .extract.commitments import read_commitments
-    from .extract.continuity import plan_order
+    from .extract.continuity import council_of, plan_order
 
-    ordered = sorted(plans, key=plan_order)
-    index = next(i for i, p in enumerate(ordered) if p.id == plan_id)
-    plan = ordered[index]
+    plan = next(p for p in plans if p.id == plan_id)
+    ordered = sorted((p for p in plans if council_of(p) == council_of(plan)), key=plan_order)  # its council's
+    index = ordered.index(plan)
     what = f"{plan.id} ({plan.period}" + (f", update {plan.update}" if plan.update else "") + \
         (f" of {plan.strategy}" if plan.strategy else "") + f": {plan.title})"
     before = ordered[index - 1].id if index else None
@@ -181,20 +186,26 @@ def add(path: Path, request: Request, settings, progress, warn, strict: bool = F
     from .pipeline import build
 
     path = Path(path)
+    if path.is_dir():
+        raise InputError(path, "a folder, not a document: give the document's file")
     if not path.is_file():
         raise InputError(path, "no such file")
     corrections = Corrections.load(resources.corrections_file())
     known = {plan.id: plan for plan in (ingest_document(p, corrections) for p in all_documents(settings.home))}
     entry, plan = identify(path, request, known)
+    documents_existed = (settings.home / "documents").is_dir()
     copy_existed = (settings.home / "documents" / path.name).exists()
     copy, before = record(settings.home, path, entry, plan)
     try:
         result = build(all_documents(settings.home), settings, progress, warn=warn, strict=strict,
                        publish_store=publish_store)
+        placed = placement(entry.id, result.compiled.plans)
     except BaseException:
         undo(settings.home, copy, before, not copy_existed)
+        if not documents_existed and copy.parent.is_dir() and not any(copy.parent.iterdir()):
+            copy.parent.rmdir()
         raise
-    return result, placement(entry.id, result.compiled.plans)
+    return result, placed
 
 
 __all__ = ["Request", "add", "added_documents", "all_documents", "home_manifest", "identify", "placement"]

@@ -71,9 +71,9 @@ class Iris:
     def unit(self, slug: str) -> URIRef:
         return self._iri("org", slug)
 
-    def council_unit(self, council_slug: str, slug: str) -> URIRef:
-        """A unit minted for a council whose vocabulary does not know it: `org/<council>/<unit>`."""
-        return self._iri("org", council_slug, slug)
+    def council_unit(self, council_slug: str, path: str) -> URIRef:
+        """A unit minted for a council whose vocabulary does not know it: `org/<council>/<department>[/<division>]`."""
+        return self._iri("org", council_slug, *path.split("/"))
 
     def strategy(self, slug: str) -> URIRef:
         return self._iri("strategy", slug)

@@ -70,6 +70,10 @@ def test_a_correction_keyed_by_its_garble_applies_to_any_document_that_shows_it(
       "moves": [{"from": "measures", "to": "key_activity"}]}, "'strategy' selects lost objective headers only"),
     ({"kind": "objective-title", "objective": 1}, "say which documents it applies to"),
     ({"kind": "objective-title", "objective": 1, "plan": "a", "garbled": "b"}, "say which documents it applies to"),
+    ({"kind": "move-text", "plan": "a", "field": "update", "from": "1.1", "text": "x"}, "needs 'to'"),
+    ({"kind": "merged-cell", "plan": "a", "field": "update", "actions": ["1.1"]}, "two or more rows"),
+    ({"kind": "move-cells", "plan": "a", "moves": []}, "needs 'action'"),
+    ({"kind": "objective-title", "plan": "a"}, "needs 'objective'"),
 ])
 def test_a_correction_must_say_which_documents_it_fixes(tmp_path, entry, problem):
     with pytest.raises(InputError, match=problem):

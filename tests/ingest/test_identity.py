@@ -20,6 +20,12 @@ from eqgraph.ingest.identity import clean_title, read_identity
     ("Community Cohesion Action Plan", "Community Cohesion", None, None, None),
     ("Equality Scheme 1999-03 Action Plan - Year 2 update", "Equality Scheme", (1999, 2003), 2, "2000/01"),
     ("Equality Plan 1999/00", "Equality Plan", None, None, "1999/00"),
+    ("Report to Full Council – Equality Strategy 2017-21 Action Plan - Year 2 update", "Equality Strategy",
+     (2017, 2021), 2, "2018/19"),
+    ("Item Equality Strategy 2017-21 Action Plan - Year 4 update", "Item Equality Strategy", (2017, 2021), 4,
+     "2020/21"),  # "Item" with no number is no furniture
+    ("Fairness Strategy 2016-20 Action Plan (London Borough of Kingsmoor) - Year 2 update", "Fairness Strategy",
+     (2016, 2020), 2, "2017/18"),
 ])
 def test_titles_of_other_councils_and_years(line, strategy, years, update, period):
     identity = read_identity(line)
@@ -29,6 +35,16 @@ def test_titles_of_other_councils_and_years(line, strategy, years, update, perio
 
 def test_a_year_beyond_the_strategy_gives_no_period():
     assert read_identity("Equality Strategy 2017-19 Action Plan - Year 5 update").period is None
+    assert read_identity("Equality Strategy 2017-21 Action Plan - Year 5 update").period is None
+
+
+def test_the_publisher_is_a_council_the_title_names_never_a_meeting():
+    assert read_identity("Report to Full Council – Equality Strategy 2017-21 Action Plan").publisher is None
+    assert read_identity("The Council's Equality Plan 2019/20").publisher is None
+    assert read_identity("Fairness Strategy 2016-20 (London Borough of Kingsmoor)").publisher == \
+        "London Borough of Kingsmoor"
+    assert read_identity("Northfield Borough Council Equality Objectives 2019-23").publisher == \
+        "Northfield Borough Council"
 
 
 def test_page_furniture_is_dropped_from_titles():

@@ -20,7 +20,7 @@ def test_a_split_word_is_rejoined_when_the_join_is_a_word_and_a_piece_is_not(tex
 
 @pytest.mark.parametrize("text", [
     "a new approach in to the service",  # two words each: never run together
-    "Kingsmoor's in the top quartile",  # a possessive's s is no split word ("sin")
+    "Kingsmoor's in the top quartile",  # a possessive's one-letter s starts no join ("sin")
     "the b oetween garble",  # "boetween" is no word: left for a curated correction
     "CCG s and the PCT",  # an abbreviation is not the start of a split word
 ])

@@ -165,3 +165,39 @@ def test_every_external_identifier_in_the_graph_is_in_the_shipped_reference_file
             if re.fullmatch(r"[EWSNK]\d{8}|Q\d+", text):  # a code as a literal (skos:notation)
                 assert text in shipped, text
     assert seen > 25
+
+
+def test_a_note_with_a_line_separator_or_form_feed_keeps_rows_and_lines(tmp_path):
+    write(tmp_path, "govuk",
+          "partner/ofsted,schema:sameAs,https://www.gov.uk/government/organisations/ofsted,curated,x,proposed,a\u2028b\fc",
+          "partner/nhs-england,schema:sameAs,https://www.gov.uk/government/organisations/nhs-commissioning-board,"
+          "curated,x,maybe,")
+    with pytest.raises(InputError, match=r"govuk\.csv:3: status 'maybe'"):
+        read_linkset(tmp_path / "govuk.csv")
+
+
+def test_a_deeply_nested_table_is_refused_not_a_traceback(tmp_path):
+    from eqgraph.links.files import read_yaml
+
+    path = tmp_path / "targets.yaml"
+    path.write_text("a: " + "[" * 5000 + "]" * 5000, encoding="utf-8")
+    with pytest.raises(InputError, match="targets.yaml"):
+        read_yaml(path)
+
+
+def test_one_thing_has_one_identifier_per_dataset_and_one_identifier_one_thing(tmp_path):
+    row = "{s},owl:sameAs,http://www.wikidata.org/entity/{q},curated,x,accepted,"
+    write(tmp_path, "wikidata", row.format(s="org/merton-council", q="Q6820723"),
+          row.format(s="org/merton-council", q="Q682520"))
+    with pytest.raises(InputError, match=r"wikidata\.csv:3: org/merton-council is already the same as"):
+        read_linksets(tmp_path)
+    write(tmp_path, "wikidata", row.format(s="org/merton-council", q="Q6820723"),
+          row.format(s="place/merton", q="Q6820723"))
+    with pytest.raises(InputError, match=r"wikidata\.csv:3: .*Q6820723 is already the same as org/merton-council"):
+        read_linksets(tmp_path)
+
+
+def test_an_unknown_column_is_refused(tmp_path):
+    (tmp_path / "wikidata.csv").write_text(HEADER.strip() + ",reviewer\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"wikidata\.csv:1: unknown column\(s\) 'reviewer'"):
+        read_linkset(tmp_path / "wikidata.csv")

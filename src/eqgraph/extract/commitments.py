@@ -4,7 +4,7 @@ A strategy's action plan is republished every year with the same rows and new pr
 2017-21 strategy's Year 1, Year 2 ... updates). A row of a later update that is the same row of the
 same strategy is the same commitment, not a "carried over" guess; its progress update and status are
 that year's report on it. Updates are of one strategy when their plans name the same strategy with the
-same years (`Plan.strategy_key`, read from the title or the manifest).
+same years (`Plan.strategy_key`, read from the title or the manifest) and the same council publishes them.
 
 Within one strategy, in reporting order, each action of an update is matched to a commitment the
 strategy already has, in this order:
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import Action, Plan
-from .continuity import plan_order
+from .continuity import council_of, plan_order
 
 SAME = 0.5
 RENUMBERED = 0.8
@@ -84,7 +84,9 @@ def read_commitments(plans: Sequence[Plan]) -> Commitments:
     reports: dict[tuple[str, str], Report] = {}
     groups: dict[str, list[Plan]] = {}
     for plan in sorted(plans, key=plan_order):
-        groups.setdefault(plan.strategy_key or f"plan:{plan.id}", []).append(plan)
+        # One council's strategy: another council's plan with the same strategy name is its own.
+        key = f"{council_of(plan)}|{plan.strategy_key}" if plan.strategy_key else f"plan:{plan.id}"
+        groups.setdefault(key, []).append(plan)
     strategies = []
     for key, members in groups.items():
         strategy = Strategy(key, [p.id for p in members])

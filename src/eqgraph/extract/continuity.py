@@ -184,7 +184,15 @@ def plan_order(plan: Plan) -> tuple:
     return period_start(plan.period) or 0, plan.update or 0, plan.id
 
 
+def council_of(plan: Plan) -> str:
+    """The council a plan belongs to, as compared: each council's plans form a sequence of their own."""
+    return " ".join((plan.publisher or "").lower().split())
+
+
 def plan_sequence(plans: Sequence[Plan]) -> list[tuple[Plan, Plan]]:
-    """Consecutive (earlier, later) pairs, in reporting order."""
-    ordered = sorted(plans, key=plan_order)
-    return list(zip(ordered, ordered[1:]))
+    """Consecutive (earlier, later) pairs of each council's plans, in reporting order."""
+    pairs: list[tuple[Plan, Plan]] = []
+    for council in sorted({council_of(plan) for plan in plans}):
+        ordered = sorted((plan for plan in plans if council_of(plan) == council), key=plan_order)
+        pairs += zip(ordered, ordered[1:])
+    return pairs

@@ -41,7 +41,8 @@ class Councils:
         for council in sorted(vocab.subjects(RDF.type, ORG.FormalOrganization)):
             for prop in (SKOS.prefLabel, SKOS.altLabel):
                 for label in vocab.objects(council, prop):
-                    self.by_name.setdefault(_name(str(label)), council)
+                    if not _name(str(label)).startswith("the "):  # "the Council" names whichever council writes
+                        self.by_name.setdefault(_name(str(label)), council)
         self.belongs: dict[URIRef, URIRef] = {}
         for entity, council in vocab.subject_objects(ORG.unitOf):
             self.belongs[entity] = council

@@ -14,6 +14,7 @@ failing the build or borrowing another council's unit.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ from .vocabulary import Match, Vocabulary
 
 _OWNERS = re.compile(r"\s*(?:/|;|\n)\s*")  # between owners
 _LEVELS = re.compile(r"\s+[-–—]\s+|\s*:\s+")  # between a department and its division
-_NOTHING = re.compile(r"^(?:tbc|tbd|n/?a|lead|all|-+|–)$", re.IGNORECASE)
+_NOTHING = re.compile(r"^(?:tbc|tbd|n/?a|lead|-+|–)$", re.IGNORECASE)
 
 
 def units_above(parent: dict, unit) -> set:
@@ -80,10 +81,13 @@ class OrganisationResolver:
         for owner in _OWNERS.split(action.owner_text.strip()):
             levels = [level.strip(" .,") for level in _LEVELS.split(owner) if level.strip(" .,")]
             levels = [level for level in levels if not _NOTHING.match(level)]
-            parent, unit = council, None
+            parent, unit, path = council, None, []
             for depth, label in enumerate(levels):
-                slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-                unit = self.iris.council_unit(prefix, slug)
+                # Named by every level ("resources/finance" and "childrens-services/finance" are two
+                # units); a label with no letter or digit a slug keeps is named by its digest.
+                path.append(re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+                            or "unit-" + hashlib.sha256(label.encode("utf-8")).hexdigest()[:12])
+                unit = self.iris.council_unit(prefix, "/".join(path))
                 self.new.setdefault(unit, NewUnit(unit, label, parent, council, depth == 0, document,
                                                   action.span.first_line))
                 self.parent.setdefault(unit, parent)

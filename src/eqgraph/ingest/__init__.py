@@ -19,7 +19,7 @@ from ..model import Plan
 from .actionplan import parse_plan
 from .corrections import Corrections
 from .damage import Damage, find_damage
-from .identity import Identity, period_start, read_identity
+from .identity import Identity, period_in, period_start, read_identity
 from .manifest import PlanEntry, entry_for
 from .splits import repair_plan
 from .table import read_document, read_table
@@ -62,12 +62,19 @@ def _identify(plan: Plan, entry: PlanEntry, identity: Identity) -> None:
         plan.guesses.append(f"{plan.document} does not say which council publishes it (no manifest entry, no "
                             f"council in its title): read as {plan.publisher}, the default in data/councils.yaml; "
                             "say otherwise with `eqgraph add --publisher` or `publisher:` in its plans.yaml entry")
-    plan.period = entry.period or identity.period
     plan.update = entry.update or identity.update
     named = read_identity(entry.strategy) if entry.strategy else identity
     plan.strategy = named.strategy or entry.strategy
     plan.strategy_key = named.strategy_key or (entry.strategy.lower() if entry.strategy else None)
-    plan.strategy_years = named.strategy_years
+    plan.strategy_years = named.strategy_years or identity.strategy_years
+    # The period: given, else stated in the title, else worked out from the strategy's years and which
+    # update this is, whichever of them the manifest or the title gave.
+    worked_out = period_in(plan.strategy_years, plan.update) if plan.strategy_years and plan.update else None
+    plan.period = entry.period or (identity.period if identity.period_stated else None) or worked_out
+    if plan.period and not entry.period and not identity.period_stated:
+        plan.read_from_title.pop("period", None)
+        if identity.period == plan.period:
+            plan.read_from_title["period"] = plan.period
 
 
 @cache
@@ -90,7 +97,15 @@ def check_sequence(plans: list[Plan]) -> None:
     never put first (a Year 2 update placed before 2013/14 pairs its actions the wrong way round)."""
     if len(plans) < 2:
         return
+    seen: dict[tuple, Plan] = {}
     for plan in plans:
+        key = (plan.publisher, plan.strategy_key or plan.id, plan.period, plan.update)
+        if plan.period and key in seen:
+            raise InputError(plan.document, f"plan {plan.id!r} is the same update of the same strategy as "
+                             f"{seen[key].id!r} ({seen[key].document}): {plan.period}"
+                             + (f", update {plan.update}" if plan.update else "")
+                             + "; a corrected edition replaces it (`eqgraph add FILE --replaces PLAN`)")
+        seen[key] = plan
         if period_start(plan.period) is None:
             raise InputError(plan.document, f"cannot tell which year plan {plan.id!r} reports on: its title "
                              f"({plan.title!r}) states no period, and no manifest gives one; give it with "

@@ -35,6 +35,8 @@ ITEM_FIELDS = ("statement", "key_activity", "measures", "update")
 LINE_FIELDS = ("strategy_text", "owner_text")
 KINDS = ("objective-title", "move-text", "merged-cell", "move-cells")
 SELECTORS = ("garbled", "strategy", "plan")
+REQUIRED = {"objective-title": ("objective",), "move-text": ("field", "from", "to", "text"),
+            "merged-cell": ("field", "actions"), "move-cells": ("action", "moves")}
 
 
 def _spaced(text: str) -> str:
@@ -93,6 +95,13 @@ class Corrections:
                               "(the text the garbled cell starts with) or 'plan'")
         if entry["kind"] not in KINDS:
             self._fail(index, f"unknown kind {entry['kind']!r} (known: {', '.join(KINDS)})")
+        for key in REQUIRED[entry["kind"]]:
+            if key not in entry:
+                self._fail(index, f"a {entry['kind']} correction needs '{key}'")
+        if entry["kind"] == "merged-cell" and (not isinstance(entry["actions"], list) or len(entry["actions"]) < 2):
+            self._fail(index, "'actions' lists the two or more rows the cell spans")
+        if entry["kind"] == "move-cells" and not entry.get("moves"):
+            self._fail(index, "'moves' lists at least one {from: FIELD, to: FIELD}")
         moves = entry.get("moves", [])
         if not isinstance(moves, list) or not all(isinstance(m, dict) for m in moves):
             self._fail(index, "'moves' is a list of {from: FIELD, to: FIELD}")

@@ -26,9 +26,13 @@ from dataclasses import dataclass
 
 from ..model import period_start  # noqa: F401 - one rule for reading a period, shared with later stages
 
+# "Appendix 1 –", "Annex B:", "Agenda item 6", "Schedule IV": the word in any case, then a label that
+# is a number, a single capital or a roman numeral (so "Item Equality Strategy" keeps "Equality").
 _FURNITURE_START = re.compile(
-    r"^\s*(?:(?:appendix|annex|annexe|schedule|enclosure|attachment|agenda\s+item|item|paper|document)"
-    r"\s+[A-Z0-9][A-Z0-9.]*\b\s*[-–—:.)]*\s*)+", re.IGNORECASE)
+    r"^\s*(?:(?i:appendix|annexe?|schedule|enclosure|attachment|agenda\s+item|item|paper|document)"
+    r"\s+(?:\d+(?:\.\d+)*[A-Za-z]?|[A-Z]|[IVXLC]+)\b\s*[-–—:.)]*\s*)+")
+_REPORT_TO = re.compile(r"^\s*report\s+to\s+(?:[\w&]+\s+){0,4}?(?:council|cabinet|committee|panel|board)\s*[-–—:]\s*",
+                        re.IGNORECASE)  # "Report to Full Council –": who receives the paper, not its title
 _FURNITURE_END = re.compile(r"\s*[-–—|,]?\s*(?:page\s+\d+(?:\s+of\s+\d+)?|(?<!\d)\d{1,3}\s*/\s*\d{1,3})\s*$",
                             re.IGNORECASE)  # "Page 3 of 12", "3/12" (a page count, never a year: "2018/19")
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
@@ -42,7 +46,8 @@ _UPDATE = re.compile(
 _COUNCIL = re.compile(
     r"\b(?:(?:London|Royal) Borough of|City of|County of|Borough of) (?:[A-Z][\w'-]+)(?: (?:and|upon|on|in) [A-Z][\w'-]+)*"
     r"(?: (?:City|County|Borough|District) Council)?"
-    r"|\b(?:[A-Z][\w'-]+ ){1,3}(?:City |County |Borough |District |Metropolitan Borough )?Council\b")
+    r"|\b(?!(?:Full|The|This|Our|Your|Cabinet|County|City|Borough|District|Report|To|For|Item)\b)"
+    r"(?:[A-Z][\w'-]+ ){1,3}(?:City |County |Borough |District |Metropolitan Borough )?Council\b")
 _ACTION_PLAN = re.compile(r"\s*[-–—:,]?\s*\baction\s+plan\b.*$", re.IGNORECASE)
 _SEPARATORS = " -–—:,.;"
 
@@ -73,8 +78,16 @@ def clean_title(line: str) -> str:
     text = _MARKUP.sub(" ", line)
     text = re.sub(r"\s+", " ", text).strip()
     text = _FURNITURE_START.sub("", text)
+    text = _REPORT_TO.sub("", text)
     text = _FURNITURE_END.sub("", text)
     return re.sub(r"\s+-\s+", " – ", text).strip(_SEPARATORS)
+
+
+def period_in(strategy_years: tuple[int, int], update: int) -> str | None:
+    """The year an update of a strategy reports on: Year 2 of 2017-21 is 2018/19; a year past the
+    strategy's last (Year 5 of 2017-21) is none."""
+    first = strategy_years[0] + update - 1
+    return period_label(first) if first < strategy_years[1] else None
 
 
 def period_label(first_year: int) -> str:
@@ -97,7 +110,8 @@ def read_identity(line: str | None) -> Identity:
     council = _COUNCIL.search(title)
     publisher = council.group(0) if council else None
     # The strategy is named after the council, if the title opens with it.
-    named = title[council.end():].lstrip(_SEPARATORS) if council and council.start() == 0 else title
+    named = (title[:council.start()] + " " + title[council.end():]).strip(_SEPARATORS) if council else title
+    named = re.sub(r"\s+[-–—]\s+[-–—]\s+|\s{2,}", " – ", named).strip(_SEPARATORS)
     period, strategy_years, strategy = None, None, None
     stated = False
     for match in _YEAR_PAIR.finditer(named):
@@ -119,7 +133,5 @@ def read_identity(line: str | None) -> Identity:
         if strategy and (strategy.lower() == named.lower() or _UPDATE.search(strategy)):
             strategy = None  # no "Action Plan" and no years to cut at: the title names no strategy apart
     if period is None and strategy_years and update:
-        first = strategy_years[0] + update - 1
-        if first < strategy_years[1] + 1:
-            period = period_label(first)
+        period = period_in(strategy_years, update)
     return Identity(title or None, strategy, strategy_years, update, period, stated, publisher)

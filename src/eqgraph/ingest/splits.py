@@ -7,8 +7,8 @@ A PDF-to-text extraction breaks a word where a table cell or a text run ends: "s
   somewhere in the same document (British spellings and local names: "organisation", "Merton");
 * at least one piece is not a word by the dictionary ("strategie", "bo"), so two real words are
   never run together ("a new", "in to");
-* the first piece is at least two letters, not an abbreviation ("CCG s") and not the end of a
-  possessive ("Merton's in" is not "sin"), and the second is lower case, as the rest of a word is.
+* the first piece is at least two letters (so a possessive's "s" never starts a join: "Merton's in" is
+  not "sin") and not an abbreviation ("CCG s"), and the second is lower case, as the rest of a word is.
 
 Each join is reported, so the caller records it as a correction note on the node it changed.
 Garbles no rule can know ("b oetween" with a stray letter, interleaved titles) stay for the curated
@@ -58,8 +58,7 @@ class WordRepair:
             piece = pieces[i]
             # A word, then only spaces or tabs, then a lower-case word: perhaps one word split in two.
             while (i + 2 < len(pieces) and _LETTERS.fullmatch(piece) and _GAP.fullmatch(pieces[i + 1])
-                   and _REST.fullmatch(pieces[i + 2]) and len(piece) >= 2 and not piece.isupper()
-                   and not _possessive(out)):
+                   and _REST.fullmatch(pieces[i + 2]) and len(piece) >= 2 and not piece.isupper()):
                 rest = pieces[i + 2]
                 joined = piece + rest
                 if not self._known(joined) or (self._is_word(piece) and self._is_word(rest)):
@@ -78,10 +77,6 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 _GAP = re.compile(r"[ \t]+")
 _REST = re.compile(r"[a-z]+")
 
-
-def _possessive(out: list[str]) -> bool:
-    """Whether the word about to be joined follows an apostrophe ("Merton's in")."""
-    return bool(out) and out[-1].endswith(("'", "’"))
 
 
 _ITEM_FIELDS = ("statement", "key_activity", "measures", "update")

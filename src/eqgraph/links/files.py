@@ -4,6 +4,7 @@ wrong is refused with its file, line and problem, never a traceback."""
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import yaml
@@ -28,6 +29,8 @@ def read_text(path: Path) -> str:
 def read_yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(read_text(path))
+    except RecursionError:
+        raise InputError(path, "not valid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(path, f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
@@ -40,7 +43,7 @@ def read_yaml(path: Path) -> dict:
 def read_csv(path: Path, required: tuple[str, ...] = ()) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(header, [(line, row)]) of a CSV file with a header row; `required` columns must be in it."""
     text = read_text(path)
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(io.StringIO(text, newline=""))  # records end at CR/LF only, not at U+2028 or a form feed
     try:
         header = next(reader, None)
         if header is None:

@@ -77,7 +77,11 @@ def read_linkset(path: Path, tables: LinkTables | None = None) -> list[LinkRow]:
     """The rows of one link set, each checked for form (not yet against the graph or the reference data)."""
     tables = tables or load_link_tables()
     target = _target_for_file(path, tables)
-    _, rows = read_csv(path, COLUMNS)
+    header, rows = read_csv(path, COLUMNS)
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown:
+        raise InputError(path, f"unknown column(s) {', '.join(map(repr, unknown))}: a link set has exactly "
+                         f"{', '.join(COLUMNS)} (another column would be lost when eqgraph rewrites the file)", 1)
     found: list[LinkRow] = []
     seen: dict[tuple, int] = {}
     for line, row in rows:
@@ -131,7 +135,7 @@ def known_targets(target: Target) -> set[str]:
     """The IRIs of a target the shipped reference files hold (empty for a target minted by pattern)."""
     found: set[str] = set()
     for reference in target.references:
-        for value in known_values(reference.file, reference.column):
+        for value in known_values(reference.file, reference.column, format=reference.format):
             found.add(value if "://" in value else target.namespace + value)
     return found
 
@@ -146,10 +150,37 @@ def read_linksets(directory: Path | None = None) -> list[LinkRow]:
         for link in read_linkset(path, tables):
             if link.status == "accepted" and known is not None and link.target not in known:
                 raise InputError(path, f"target {link.target} is in none of the shipped reference files "
-                                 f"({', '.join(r.file for r in target.references)}): eqgraph links only to "
+                                 f"({', '.join(r.where for r in target.references)}): eqgraph links only to "
                                  "identifiers a source it ships gives", link.line)
             rows.append(link)
+    _check_identity(rows, tables)
     return rows
+
+
+SAME = ("owl:sameAs", "schema:sameAs")  # relations that say two IRIs name one thing
+
+
+def _check_identity(rows: list[LinkRow], tables: LinkTables) -> None:
+    """One thing has one identifier per dataset, and one identifier names one thing: two accepted
+    sameAs links that break this would merge two things (the council and the borough) or split one."""
+    by_subject: dict[tuple, LinkRow] = {}
+    by_target: dict[str, LinkRow] = {}
+    for link in rows:
+        if link.status != "accepted" or link.relation not in SAME:
+            continue
+        dataset = tables.target_of(link.target).name
+        earlier = by_subject.get((link.subject, dataset))
+        if earlier and earlier.target != link.target:
+            raise InputError(resources.data_dir() / link.file, f"{link.subject} is already the same as "
+                             f"{earlier.target} ({earlier.file} line {earlier.line}); one thing has one "
+                             f"identifier in {dataset}", link.line)
+        earlier = by_target.get(link.target)
+        if earlier and earlier.subject != link.subject:
+            raise InputError(resources.data_dir() / link.file, f"{link.target} is already the same as "
+                             f"{earlier.subject} ({earlier.file} line {earlier.line}); two things cannot be one",
+                             link.line)
+        by_subject[(link.subject, dataset)] = link
+        by_target[link.target] = link
 
 
 def check_subjects(rows: Iterable[LinkRow], base: str, described: set[URIRef]) -> None:

@@ -64,7 +64,7 @@ class Source:
     source_path: str
     commit: str
     source_sha256: str
-    sha256: str | None  # of the shipped cut
+    sha256: str  # of the shipped cut: required, and checked by every build
 
     @property
     def source_url(self) -> str:
@@ -109,7 +109,7 @@ def load_sources(directory: Path | None = None) -> Manifest:
                 entry["file"], directory / entry["file"], str(entry["council"]), entry["format"], entry["title"],
                 {str(k): [str(v) for v in values] for k, values in entry["keep"].items()},
                 licences[entry["licence"]], entry["rights"], origin["repository"], origin["path"],
-                origin["commit"], origin["sha256"], entry.get("sha256")))
+                origin["commit"], origin["sha256"], entry["sha256"]))
         return Manifest(str(data["attribution"]).strip(), licences, tuple(files), path)
     except (KeyError, TypeError, AttributeError) as exc:
         raise InputError(path, f"not a manifest of reference files ({type(exc).__name__}: {exc})") from None
@@ -129,15 +129,14 @@ class Rows:
 
 def read_rows(source: Source) -> Rows:
     """The file's rows, after checking it is the cut the manifest records."""
-    if source.sha256:
-        try:
-            digest = hashlib.sha256(source.path.read_bytes()).hexdigest()
-        except OSError as exc:
-            raise InputError(source.path, f"cannot read this reference file: {exc.strerror or exc}") from None
-        if digest != source.sha256:
-            raise InputError(source.path, f"this reference file is damaged or was edited: its sha256 is {digest}, "
-                             f"not the {source.sha256} recorded in {SOURCES_NAME} (remake it with "
-                             "tools/make_reference.py)")
+    try:
+        digest = hashlib.sha256(source.path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputError(source.path, f"cannot read this reference file: {exc.strerror or exc}") from None
+    if digest != source.sha256:
+        raise InputError(source.path, f"this reference file is damaged or was edited: its sha256 is {digest}, "
+                         f"not the {source.sha256} recorded in {SOURCES_NAME} (remake it with "
+                         "tools/make_reference.py)")
     header, rows = read_csv(source.path, tuple(source.keep))
     return Rows(source, header, rows)
 
@@ -147,14 +146,20 @@ def read_all(directory: Path | None = None) -> tuple[Rows, ...]:
     return tuple(read_rows(source) for source in load_sources(directory).files)
 
 
-def known_values(file: str, column: str, directory: Path | None = None) -> set[str]:
-    """Every non-empty value of one column of one reference file."""
+def known_values(file: str | None, column: str, directory: Path | None = None, format: str | None = None) -> set[str]:
+    """Every non-empty value of one column of one reference file, or of every file of one format."""
+    found: set[str] = set()
+    matched = False
     for rows in read_all(directory):
-        if rows.source.file == file:
+        if rows.source.file == file or (format is not None and rows.source.format == format):
+            matched = True
             if column not in rows.header:
                 raise InputError(rows.source.path, f"has no column {column!r}, which data/links/targets.yaml names", 1)
-            return {row[column].strip() for _, row in rows.rows if row[column].strip()}
-    raise InputError(load_sources(directory).path, f"lists no reference file {file!r}, which data/links/targets.yaml names")
+            found |= {row[column].strip() for _, row in rows.rows if row[column].strip()}
+    if not matched:
+        raise InputError(load_sources(directory).path, f"lists no reference file {file or format!r}, which "
+                         "data/links/targets.yaml names")
+    return found
 
 
 # --- triples ------------------------------------------------------------------------------------------
@@ -165,10 +170,10 @@ def _slug(text: str) -> str:
 
 def _decimal(rows: Rows, line: int, column: str, value: str) -> Literal:
     try:
-        number = Decimal(value.strip())
+        number = Decimal(value.strip()).quantize(Decimal("0.000001"))
     except InvalidOperation:
-        raise InputError(rows.source.path, f"{column} is {value!r}, not a number", line) from None
-    return Literal(format(number.quantize(Decimal("0.000001")), "f"), datatype=XSD.decimal)
+        raise InputError(rows.source.path, f"{column} is {value!r}, not a number of degrees", line) from None
+    return Literal(format(number, "f"), datatype=XSD.decimal)
 
 
 @dataclass
@@ -224,6 +229,9 @@ def _wards(graph: Graph, rows: Rows, places: _Places) -> None:
             raise InputError(rows.source.path, f"ward {row['WDCD']} is in {row['LADCD']}, which no "
                              "ons-local-authorities file of sources.yaml lists", line)
         ward = places.ward(row["LADNM"], row["WDNM"])
+        if ward in places.by_code.values():
+            raise InputError(rows.source.path, f"ward {row['WDCD']} ({row['WDNM']}) has the name of another ward "
+                             "of its borough in the reference files: keep one ward set per borough", line)
         places.by_code[row["WDCD"]] = ward
         graph.add((ward, RDF.type, EQG.ElectoralWard))
         graph.add((ward, RDF.type, EQG.Place))
@@ -233,7 +241,7 @@ def _wards(graph: Graph, rows: Rows, places: _Places) -> None:
         graph.add((ward, SKOS.broader, borough))
         graph.add((ward, SKOS.inScheme, places.scheme(rows.source.council)))
         graph.add((ward, SKOS.definition, Literal(
-            f"An electoral ward of {row['LADNM']} ({row['WDCD']}), in the set in force until May 2022.", lang="en")))
+            f"An electoral ward of {row['LADNM']} ({row['WDCD']}), from {rows.source.title}.", lang="en")))
         graph.add((ward, EQG.fromRecord, Literal(rows.where(line))))
 
 

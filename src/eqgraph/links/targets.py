@@ -19,10 +19,16 @@ from .files import read_yaml
 
 @dataclass(frozen=True)
 class Reference:
-    """Where a target's identifiers must be found: a reference file's column."""
+    """Where a target's identifiers must be found: a column of every reference file of one format
+    (any council's cut of the ONS ward file), or of one file."""
 
-    file: str
     column: str
+    file: str | None = None
+    format: str | None = None
+
+    @property
+    def where(self) -> str:
+        return self.file or f"the {self.format} files"
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,9 @@ def load_link_tables(path: Path | None = None) -> LinkTables:
         for entry in data["targets"]:
             reference = entry["reference"]
             refs = () if reference == "pattern" else tuple(
-                Reference(r["file"], r["column"]) for r in [reference, *entry.get("also", [])])
+                Reference(r["column"], r.get("file"), r.get("format")) for r in [reference, *entry.get("also", [])])
+            if any((ref.file is None) == (ref.format is None) for ref in refs):
+                raise InputError(path, f"target {entry['name']}: each reference names a file or a format, not both")
             unknown = [r for r in entry["relations"] if r not in relations]
             if unknown:
                 raise InputError(path, f"target {entry['name']} uses relation(s) {', '.join(unknown)} "
