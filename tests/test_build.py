@@ -67,3 +67,25 @@ def test_the_base_iri_is_configurable(tmp_path):
     assert "http://example.org/merton/plan/merton-2017-18/action/2.6" in subjects
     units = {str(o) for o in compiled.graph.objects(None, EQG.deliveredBy)}
     assert all(u.startswith("http://example.org/merton/org/") for u in units)
+
+
+def test_plans_checked_in_parallel_give_the_same_report_in_the_same_order(tmp_path, monkeypatch):
+    """validate_plans forks workers for four plans or more; the report must not depend on it."""
+    from eqgraph import resources
+    from eqgraph.config import Settings
+    from eqgraph.pipeline import compile_graph
+
+    text = (resources.root() / "tests" / "data" / "next-documents" / "kingsmoor-2017-18.txt").read_text(encoding="utf-8")
+    paths = []
+    for year in range(2016, 2021):
+        path = tmp_path / f"k{year}.txt"
+        path.write_text(text.replace("2016-20 Action Plan – Year 2 update", f"Action Plan {year}/{(year + 1) % 100:02d}",
+                                     1), encoding="utf-8")
+        paths.append(path)
+    settings = Settings.from_env(home=tmp_path / "home")
+    reports = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("EQGRAPH_BUILD_WORKERS", workers)
+        compiled = compile_graph(paths, settings)
+        reports[workers] = [r.__dict__ for r in compiled.report.results]
+    assert reports["1"] == reports["2"] and len(reports["1"]) > 5
