@@ -18,9 +18,12 @@ def test_the_table_is_one_entry_per_format_with_unique_names_extensions_and_medi
     names = [f.name for f in FORMATS]
     assert len(names) == len(set(names))
     assert len({f.extension for f in FORMATS}) == len(FORMATS)
-    assert len({f.media_type for f in FORMATS}) == len(FORMATS)  # canonical media types
+    negotiable = [f for f in FORMATS if f.negotiable]
+    assert len({f.media_type for f in negotiable}) == len(negotiable)  # canonical media types
+    # A format reached by extension only shares its media type with a negotiable one of the same use.
+    assert all(f.media_type in {n.media_type for n in negotiable} for f in FORMATS if not f.negotiable)
     for fmt in FORMATS:
-        assert fmt.kind in ("results", "graph", "page", "network")
+        assert fmt.kind in ("results", "graph", "page", "network", "sheet")
         assert fmt.media_types and all(m == m.lower() and "/" in m for m in fmt.media_types)
         assert fmt.writer
         assert fmt.content_type == (f"{fmt.media_type}; charset=utf-8" if fmt.text else fmt.media_type)
@@ -44,6 +47,9 @@ def test_every_offered_format_is_found_by_name_extension_and_canonical_media_typ
     assert resolve(fmt.name, offered) is fmt
     assert resolve(fmt.extension, offered) is fmt
     assert resolve(fmt.name.upper(), offered) is fmt
+    if not fmt.negotiable:  # CSV for Excel: `text/csv` is the spec's CSV, by Accept and by ?format=
+        assert resolve(fmt.media_type, offered) is not fmt and negotiate(fmt.media_type, offered) is not fmt
+        return
     assert resolve(fmt.media_type, offered) is fmt
     assert negotiate(fmt.media_type, offered) is fmt
     assert negotiate(f"{fmt.media_type};q=0.9, */*;q=0.1", offered) is fmt
@@ -69,6 +75,8 @@ def test_aliases_and_secondary_media_types_name_the_format_unless_a_stronger_mat
     ("ttl", "entity", "turtle"), ("turtle", "query-graph", "turtle"), ("json-ld", "entity", "jsonld"),
     ("ntriples", "cli-export", "nt"), ("xml", "cli-export", "rdfxml"), ("html", "sparql-results", "html"),
     ("text/plain", "entity", "nt"), ("text/plain", "cli-query", "table"), ("xml", "cli-query", "srx"), ("TSV", "query-solutions", "tsv"),
+    ("xlsx", "query-solutions", "xlsx"), ("excel.csv", "query-solutions", "excel-csv"),
+    ("excel-csv", "query-solutions", "excel-csv"), ("text/csv", "query-solutions", "csv"), ("csv", "query-solutions", "csv"),
 ])
 def test_shared_tokens_are_resolved_by_what_the_route_offers(token, route, expected):
     assert resolve(token, ROUTES[route]).name == expected
@@ -77,7 +85,8 @@ def test_shared_tokens_are_resolved_by_what_the_route_offers(token, route, expec
 
 
 @pytest.mark.parametrize("token, route", [("pdf", "entity"), ("csv", "entity"), ("ttl", "query-solutions"),
-                                          ("graphml", "sparql-results"), ("csv", "sparql-graphs"), ("", "sparql-results"), (None, "entity")])
+                                          ("graphml", "sparql-results"), ("csv", "sparql-graphs"), ("", "sparql-results"), (None, "entity"),
+                                          ("xlsx", "sparql-results"), ("excel.csv", "cli-query"), ("xlsx", "query-graph")])
 def test_tokens_a_route_does_not_offer_resolve_to_nothing(token, route):
     assert resolve(token, ROUTES[route]) is None
 
@@ -112,6 +121,10 @@ PAGE = formats.ON_QUERY_SOLUTIONS
     ("TEXT/TURTLE", formats.ON_ENTITY, "turtle"),
     ("text/csv;q=bogus", R, None),  # a malformed entry is skipped (werkzeug's parser)
     ("text/csv;q=bogus, text/tab-separated-values;q=0.5", R, "tsv"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", PAGE, "xlsx"),  # the table drives it
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", R, None),  # not /sparql's
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;q=0.5, text/html", PAGE, "html"),
+    ("text/csv", PAGE, "csv"),  # the spec's CSV, never the CSV for Excel
 ])
 def test_negotiate_honours_q_values_and_specificity(accept, offered, expected):
     found = negotiate(accept, offered)
@@ -254,3 +267,50 @@ def test_the_endpoints_json_rows_are_what_json_dumps_writes(make):
 
     term = make()
     assert _json_cell(term) == json.dumps(json_term(term), ensure_ascii=False)
+
+
+# --- the spreadsheet writers (eqgraph.results.xlsx, excel_csv), for the /query downloads ----------------
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _sheet_row():
+    return [Term("http://example.org/action/1.10"), Term("1.10", XSD + "string"), Term("=HYPERLINK(1)", XSD + "string"),
+            Term("12", XSD + "integer"), Term("2.5", XSD + "decimal"), Term("true", XSD + "boolean"),
+            Term("Housing", language="en"), Term("12345678901234567", XSD + "integer"), BlankNode("b0"), None]
+
+
+SHEET_VARS = ["action", "ref", "title", "n", "share", "done", "unit", "big", "node", "none"]
+
+
+def test_the_xlsx_holds_the_header_and_rows_with_refs_and_iris_as_text():
+    import io
+
+    from openpyxl import load_workbook
+
+    from eqgraph.results import xlsx
+
+    sheet = load_workbook(io.BytesIO(xlsx(SHEET_VARS, [_sheet_row()], "actions-for-x"))).active
+    assert sheet.title == "actions-for-x"
+    header, row = list(sheet.iter_rows())
+    assert [c.value for c in header] == SHEET_VARS and header[0].font.bold
+    assert [c.value for c in row] == ["http://example.org/action/1.10", "1.10", "=HYPERLINK(1)", 12, 2.5, True,
+                                      "Housing", "12345678901234567", "_:b0", None]
+    for cell in (row[0], row[1], row[2], row[6], row[7], row[8]):  # text, never a number or a formula
+        assert cell.data_type == "s" and cell.number_format == "@"
+    assert row[3].data_type == "n" and row[3].number_format == "General"
+
+
+def test_the_csv_for_excel_has_a_bom_crlf_and_keeps_text_excel_would_misread():
+    from eqgraph.results import excel_csv, excel_text
+
+    body = excel_csv(SHEET_VARS, [_sheet_row()]).decode("utf-8")
+    assert body.startswith("\ufeff" + ",".join(SHEET_VARS) + "\r\n") and body.endswith("\r\n")
+    assert body.split("\r\n")[1] == ('http://example.org/action/1.10,"=""1.10""","=""=HYPERLINK(1)""",12,2.5,true,'
+                                     'Housing,12345678901234567,_:b0,')
+    for text in ("1.10", "007", "2013-14", "3/4", "Jan-10", "10 March 2020", "TRUE", "1e5", "50%", "-x", "@x", "+1"):
+        assert excel_text(text) == f'="{text}"', text
+    for text in ("Housing", "Housing 2", "C&H", "http://example.org/1.10", "", "a \"b\""):
+        assert excel_text(text) == text, text
+    assert excel_text('-"x"') == '="-""x"""'  # quotes doubled inside the formula's string
+    assert excel_text("=" + "x" * 300) == "'=" + "x" * 300  # too long for a formula's string

@@ -7,7 +7,13 @@ names `charset=utf-8`, and `writer` — the key of the code that writes it (the 
 
 Kinds: `results` (SPARQL SELECT solutions and ASK booleans), `graph` (RDF, for CONSTRUCT / DESCRIBE,
 entity pages and dumps), `page` (this site's HTML and JSON views, and the command line's text table),
-`network` (graph views as node-link files for Gephi, Cytoscape and the like).
+`network` (graph views as node-link files for Gephi, Cytoscape and the like), `sheet` (a saved query's
+rows as a file for a spreadsheet: `.xlsx`, and CSV for Excel, `.excel.csv`; /query downloads only, not
+/sparql, which answers the SPARQL results formats).
+
+A format with `negotiable=False` is reached by its name, extension or alias only, never by a media
+type: CSV for Excel is sent as `text/csv`, and `Accept: text/csv` (or `?format=text/csv`) means the
+spec's CSV.
 
 Every route and the command line name the formats they offer as a tuple of entries (the `ON_*`
 constants below); `negotiate(accept, offered)` reads an Accept header, `resolve(token, offered)`
@@ -50,6 +56,7 @@ class Format:
     aliases: tuple[str, ...] = ()
     text: bool = True  # Content-Type names charset=utf-8 (JSON types define no charset: always UTF-8)
     writer: str = ""  # key of the writer code (results writers, the store's RDF serialisers)
+    negotiable: bool = True  # False: found by name, extension or alias only (its media type is another's)
 
     @property
     def media_type(self) -> str:
@@ -87,6 +94,12 @@ FORMATS: tuple[Format, ...] = (
     # graph views as node-link files
     Format("graphml", "network", "GraphML", ("application/graphml+xml",), "graphml", writer="graphml"),
     Format("gexf", "network", "GEXF", ("application/gexf+xml",), "gexf", writer="gexf"),
+    # a saved query's rows for spreadsheets (eqgraph.results.xlsx, excel_csv): refs such as "1.10" stay text
+    Format("xlsx", "sheet", "Excel (.xlsx)",
+           ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",), "xlsx",
+           text=False, writer="xlsx"),
+    Format("excel-csv", "sheet", "CSV for Excel", ("text/csv",), "excel.csv", writer="excel-csv",
+           negotiable=False),
 )
 BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}
 
@@ -110,7 +123,8 @@ ON_SPARQL_RESULTS = (*RESULTS, HTML)
 ON_SPARQL_GRAPHS = (*GRAPHS, HTML)
 ON_SPARQL = (*RESULTS, *GRAPHS, HTML)  # for Accept only: whether the editor page is preferred to all
 ON_ENTITY = (HTML, JSON, *GRAPHS)  # /id/<path>
-ON_QUERY_SOLUTIONS = (HTML, JSON, *RESULTS)  # /query/<name> of a SELECT or ASK
+SHEETS = of_kind("sheet")
+ON_QUERY_SOLUTIONS = (HTML, JSON, *RESULTS, *SHEETS)  # /query/<name> of a SELECT or ASK
 ON_QUERY_GRAPH = (HTML, JSON, *GRAPHS)  # /query/<name> of a CONSTRUCT or DESCRIBE
 ON_GRAPH_VIEW = (HTML, JSON, *of_kind("network"))  # /graphs/<name>
 ON_CLI_QUERY = (TABLE, JSON, *RESULTS)  # eqgraph query --format (a CONSTRUCT's rows: subject, predicate, object)
@@ -137,8 +151,9 @@ def resolve(token: str | None, offered=FORMATS) -> Format | None:
     if not token:
         return None
     token = token.strip().lower()
-    for field in (lambda f: (f.name,), lambda f: (f.extension,), lambda f: f.aliases, lambda f: f.media_types[:1],
-                  lambda f: f.media_types[1:]):
+    for field in (lambda f: (f.name,), lambda f: (f.extension,), lambda f: f.aliases,
+                  lambda f: f.media_types[:1] if f.negotiable else (),
+                  lambda f: f.media_types[1:] if f.negotiable else ()):
         hits = [f for f in offered if token in field(f)]
         if len(hits) > 1:
             raise AmbiguousFormat(f"{token!r} names {', '.join(f.name for f in hits)}")
@@ -215,6 +230,8 @@ def _negotiate(accept_header: str | None, offered: tuple, default: Format | None
         return default
     best, best_key = default, None
     for position, fmt in enumerate(offered):
+        if not fmt.negotiable:
+            continue
         for rank, media in enumerate(fmt.media_types):
             q, spec = quality(accept, media)
             if q <= 0:

@@ -17,6 +17,19 @@ order, None where a variable is unbound.
   form is one Turtle reads back the same (`5`, `2.5`, `1.0e3`, `true`); in strings `\\`, `"`, tab,
   LF and CR escaped; LF line ends.
 * SPARQL 1.1 results JSON and XML, for the same rows.
+* For spreadsheets (the /query downloads `.xlsx` and `.excel.csv`): a header row of variable names, then
+  the rows, with text kept as text. In `xlsx` IRIs, blank nodes and every literal but numbers and
+  booleans are strings with the text number format `@` (a ref such as "1.10" is never the number
+  1.1, a text starting `=` never a formula); integers, decimals and doubles are numbers (integers of
+  more than 15 digits, which Excel would round, text), booleans booleans. The CSV for Excel is the
+  spec's CSV with a byte order mark (so Excel reads UTF-8) and CRLF line ends, except that a text
+  literal Excel would turn into something else on opening (a number or date such as `1.10`, `007`,
+  `2013-14`, `3/4`, `Jan-10`, TRUE/FALSE, or a formula: a text starting `=`, `+`, `-`, `@`) is
+  written as the formula `="1.10"`, which Excel and LibreOffice show as the text 1.10. That is the one
+  way plain CSV has of telling Excel "text": a leading apostrophe is shown, not hidden, and there is no
+  column type. Other readers see `="1.10"`: they should take the spec's `.csv`. Typed numbers and dates
+  stay bare so Excel reads them as such; a text over 255 characters (Excel's limit for a string in a
+  formula) that starts like a formula gets a leading apostrophe instead.
 * For people at a terminal, `table`: aligned columns; and `json` on the command line: an array of
   objects, one per row, values the plain strings of CSV or null.
 """
@@ -262,6 +275,123 @@ class SolutionWriter:
             self.accepted()
         parts.append(self.tail())
         return b"".join(parts)
+
+
+# --- spreadsheets ---------------------------------------------------------------------------------------
+
+_NUMBERS = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
+                              "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_TYPED_BARE = _NUMBERS | {XSD + t for t in ("boolean", "date", "dateTime", "time", "gYear", "gYearMonth")}
+# What Excel reads as something other than the text it is: numbers, fractions, dates, times, percentages
+# and money (digits among separators), dates with month names, booleans, and formulas.
+_EXCEL_NUMBER_LIKE = re.compile(r"[\s\d.,:/%+\-()£$€¥eE]*\d[\s\d.,:/%+\-()£$€¥eE]*")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}"
+_EXCEL_DATE_LIKE = re.compile(rf"\s*(?:{_MONTH}[-/ ]+\d{{1,4}}|\d{{1,2}}[-/ ]+{_MONTH}(?:[-/ ]+\d{{1,4}})?)\s*", re.I)
+_EXCEL_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_FORMULA_TEXT = 255  # the longest string Excel takes in a formula
+XLSX_CELL = 32767  # the most characters an Excel cell holds
+XLSX_EXACT = 10 ** 15  # integers from here on are rounded by Excel (15 significant digits): kept as text
+
+
+def excel_text(text: str) -> str:
+    """A text as the CSV for Excel writes it (before CSV quoting): as it is, unless Excel would read it
+    as a number, date, boolean or formula; then `="text"` (quotes doubled), or for a long text that
+    starts like a formula, `'text`."""
+    if not text:
+        return text
+    if (_EXCEL_NUMBER_LIKE.fullmatch(text) or _EXCEL_DATE_LIKE.fullmatch(text)
+            or text.strip().upper() in ("TRUE", "FALSE") or text.startswith(_EXCEL_FORMULA_START)):
+        if len(text) <= EXCEL_FORMULA_TEXT:
+            return '="' + text.replace('"', '""') + '"'
+        return "'" + text
+    return text
+
+
+def excel_cell(term) -> str:
+    """A term as the CSV for Excel writes it: the spec's plain value, text guarded by `excel_text`;
+    numbers, booleans and dates typed as such, IRIs and blank nodes as they are."""
+    if term is None:
+        return ""
+    kind = term_kind(term)
+    if kind == "literal" and not language(term) and datatype(term) in _TYPED_BARE:
+        return csv_field(term.value)
+    if kind == "literal":
+        return csv_field(excel_text(term.value))
+    return csv_field(plain(term))
+
+
+def excel_csv(variables: list[str], rows) -> bytes:
+    """The CSV for Excel: a byte order mark, a header row, CRLF line ends, text kept as text."""
+    parts = [CSV_BOM, ",".join(csv_field(excel_text(v)) for v in variables), "\r\n"]
+    for terms in rows:
+        parts.append(",".join(excel_cell(t) for t in terms))
+        parts.append("\r\n")
+    return "".join(parts).encode("utf-8")
+
+
+def _xlsx_value(term):
+    """A term's value in a sheet: a number for a typed number Excel keeps exactly, a boolean for a
+    boolean, otherwise the plain text (None for unbound)."""
+    if term is None:
+        return None
+    if term_kind(term) == "literal" and not language(term):
+        dt, lexical = datatype(term), term.value.strip()
+        try:
+            if dt in _NUMBERS and _BARE[XSD + "integer"].fullmatch(lexical) and abs(int(lexical)) < XLSX_EXACT:
+                return int(lexical)
+            if dt in (XSD + "decimal", XSD + "double", XSD + "float") and lexical:
+                number = float(lexical)
+                if number == number and abs(number) != float("inf"):
+                    return number
+        except ValueError:
+            pass
+        if dt == XSD + "boolean" and lexical in ("true", "false", "1", "0"):
+            return lexical in ("true", "1")
+    return plain(term)
+
+
+def xlsx(variables: list[str], rows, sheet: str = "results") -> bytes:
+    """The rows as an Excel workbook: one sheet, a bold header row (frozen), text cells formatted `@`."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet[:31] or "results")
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def cell(value, font=None):
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_CELL]
+        out = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            out.data_type = "s"  # never a formula, whatever the text starts with
+            out.number_format = "@"
+        if font is not None:
+            out.font = font
+        return out
+
+    ws.append([cell(v, bold) for v in variables])
+    for terms in rows:
+        ws.append([cell(_xlsx_value(t)) for t in terms])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet(result: "QueryResult", writer: str, title: str = "results") -> bytes:
+    """A saved query's rows as a spreadsheet file: writer `xlsx` or `excel-csv`."""
+    rows = ([row.get(v) for v in result.variables] for row in result.rows)
+    if writer == "xlsx":
+        return xlsx(result.variables, rows, title)
+    if writer == "excel-csv":
+        return excel_csv(result.variables, rows)
+    raise ValueError(f"no spreadsheet writer {writer!r}")
 
 
 def write_boolean(value: bool, writer: str) -> bytes:

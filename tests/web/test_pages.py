@@ -63,6 +63,63 @@ def test_downloads(client):
     assert same.get_data() == csv.get_data()[len("\ufeff".encode()):] and "Content-Disposition" not in same.headers
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_spreadsheet_downloads_keep_refs_as_text_and_name_what_was_asked(client):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    xlsx = client.get("/query/actions-for-department.xlsx?department=Housing")
+    assert xlsx.status_code == 200 and xlsx.mimetype == XLSX
+    assert xlsx.headers["Content-Disposition"] == 'attachment; filename="actions-for-department-housing.xlsx"'
+    rows = list(load_workbook(io.BytesIO(xlsx.get_data())).active.iter_rows())
+    header, data = [c.value for c in rows[0]], rows[1:]
+    spec = list(csv.reader(io.StringIO(client.get("/query/actions-for-department?department=Housing",
+                                                  headers={"Accept": "text/csv"}).get_data(as_text=True))))
+    assert header == spec[0] and len(data) == len(spec) - 1 > 0
+    refs = [row[header.index("ref")] for row in data]
+    assert all(c.data_type == "s" and isinstance(c.value, str) and c.number_format == "@" for c in refs)
+    assert [c.value for c in refs] == [row[spec[0].index("ref")] for row in spec[1:]]
+    assert any(c.value.replace(".", "", 1).isdigit() for c in refs)  # refs like "2.6": numbers, to Excel
+    iris = [row[header.index("action")].value for row in data]
+    assert all(isinstance(i, str) and i.startswith("http") for i in iris)
+
+    excel = client.get("/query/actions-for-department.excel.csv?department=Housing")
+    assert excel.status_code == 200 and excel.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert excel.headers["Content-Disposition"] == 'attachment; filename="actions-for-department-housing.excel.csv"'
+    body = excel.get_data()
+    assert body.startswith("\ufeff".encode()) and body.count(b"\r\n") == len(spec)
+    read = list(csv.reader(io.StringIO(body.decode("utf-8").removeprefix("\ufeff"))))
+    assert read[0] == spec[0] and len(read) == len(spec)
+    assert [r[spec[0].index("ref")] for r in read[1:]] == [f'="{r[spec[0].index("ref")]}"' for r in spec[1:]]
+    assert [r[0] for r in read[1:]] == [r[0] for r in spec[1:]]  # IRIs as they are
+    # The spec's CSV is untouched by all this.
+    assert b'="' not in client.get("/query/actions-for-department.csv?department=Housing").get_data()
+
+
+def test_the_query_page_links_the_spreadsheet_downloads_and_accept_reaches_the_xlsx(client):
+    html = client.get("/query/actions-for-department?department=Housing").get_data(as_text=True)
+    assert 'href="/query/actions-for-department.xlsx?department=Housing"' in html
+    assert 'href="/query/actions-for-department.excel.csv?department=Housing"' in html
+    by_accept = client.get("/query/actions-for-department?department=Housing", headers={"Accept": XLSX})
+    assert by_accept.mimetype == XLSX and by_accept.get_data()[:2] == b"PK" and "Accept" in by_accept.headers["Vary"]
+    assert client.get("/query/plans", headers={"Accept": "text/csv"}).get_data()[:1] != "\ufeff".encode()[:1]
+    assert client.get("/query/nope.excel.csv").status_code == 404
+    assert client.get("/query/plan-graph.xlsx?plan=merton-2017-18").status_code == 404
+
+
+def test_download_names_are_slugs_of_what_was_asked():
+    from eqgraph.web.pages import download_stem
+
+    assert download_stem("actions-for-department", ["Housing"]) == "actions-for-department-housing"
+    assert download_stem("actions-for-partner", ['Café "Ré" / ../x; rm']) == "actions-for-partner-cafe-re-x-rm"
+    assert download_stem("plans", []) == "plans"
+    assert len(download_stem("x", ["a" * 500, "b" * 500])) <= 120
+
+
 def test_bad_parameters_get_a_helpful_400(client):
     page = client.get("/query/actions-for-partner?partner=Network+Rial")
     assert page.status_code == 400 and "did you mean" in page.get_data(as_text=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections import OrderedDict
 
 from flask import Blueprint, Response, abort, request, url_for
@@ -10,7 +12,7 @@ from flask import Blueprint, Response, abort, request, url_for
 from .. import formats
 from ..catalogue import ParameterError, UnknownQuery, internal_query
 from ..formats import HTML, ON_QUERY_GRAPH, ON_QUERY_SOLUTIONS
-from ..results import CSV_BOM, solutions
+from ..results import CSV_BOM, sheet, solutions
 from ..store import IRI, Triple
 from .render import chosen, local_path, render, safe_href, state
 
@@ -67,10 +69,14 @@ def query_list():
 @bp.route("/query/<name>.<ext>")
 def query_page(name: str, ext: str | None = None):
     """A saved query's page, and its twins: `.json` (the page's data), the SPARQL results formats of a
-    SELECT or ASK (`.csv`, `.tsv`, `.srj`, `.srx`) or the RDF syntaxes of a CONSTRUCT (`.ttl`, `.nt`,
-    `.jsonld`, `.rdf`, ...), from the formats table; without an extension, by Accept."""
+    SELECT or ASK (`.csv`, `.tsv`, `.srj`, `.srx`, and for spreadsheets `.xlsx` and `.excel.csv`) or the
+    RDF syntaxes of a CONSTRUCT (`.ttl`, `.nt`, `.jsonld`, `.rdf`, ...), from the formats table; without
+    an extension, by Accept."""
     release = state().release
     catalogue = release.catalogue
+    if ext is not None and "." in name:  # a two-part extension (`.excel.csv`): query names have no dots
+        name, _, first = name.partition(".")
+        ext = f"{first}.{ext}"
     if ext is not None:  # an error before the query is known answers in the kind asked for too
         asked = formats.resolve(ext, ON_QUERY_SOLUTIONS) or formats.resolve(ext, ON_QUERY_GRAPH)
         if asked is not None:
@@ -103,7 +109,8 @@ def query_page(name: str, ext: str | None = None):
     if fmt.kind != "page":
         if result is None:
             abort(400, error or f"parameters needed: {', '.join(missing)}")
-        return _download(name, fmt, result, attachment=ext is not None)
+        stem = download_stem(name, [values[p.name] for p in query.params if p.name in values])
+        return _download(stem, fmt, result, attachment=ext is not None)
     links = [{"ext": f.extension, "label": f.label, "href": url_for("pages.query_page", name=name, ext=f.extension,
                                                                    **values)}
              for f in offered if f is not HTML] if result else []
@@ -134,13 +141,32 @@ def _extensions(offered) -> str:
     return ", ".join(f".{f.extension}" for f in offered if f is not HTML)
 
 
+def download_stem(name: str, values: list[str]) -> str:
+    """A download's file name before the extension: the query's name and the values asked for, as
+    slugs of ASCII letters, digits and hyphens (`actions-for-department-housing`)."""
+    parts = [name] + [_slug(v) for v in values]
+    return "-".join(p for p in parts if p)[:MAX_STEM].strip("-") or "query"
+
+
+MAX_STEM = 120
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
+
+
 def _download(name: str, fmt, result, attachment: bool) -> Response:
-    """A result in a results format or RDF syntax. The `.csv` download, a file people open in a
-    spreadsheet, starts with a UTF-8 byte order mark (Excel reads it as UTF-8 only then); the same
-    CSV by Accept, for programs, is the spec's, without one."""
+    """A result in a results format, a spreadsheet format or an RDF syntax, from the rows already read
+    (capped at the endpoint's limit). `name` is the file name before the extension. The `.csv` download,
+    a file people open in a spreadsheet, starts with a UTF-8 byte order mark (Excel reads it as UTF-8
+    only then); the same CSV by Accept, for programs, is the spec's, without one. `.excel.csv` also keeps
+    text Excel would misread as text, and `.xlsx` is a workbook (eqgraph.results)."""
     if fmt.kind == "graph":
         triples = [Triple(r["subject"], r["predicate"], r["object"]) for r in result.rows]
         body = state().release.store.serialize_triples(triples, fmt.writer, state().prefixes)
+    elif fmt.kind == "sheet":
+        body = sheet(result, fmt.writer, name)
     else:
         body = solutions(result, fmt.writer)
         if fmt.name == "csv" and attachment:
