@@ -4,10 +4,7 @@ and a tiny HTTP server that answers what a test tells it to (HTML, a 500, a 503 
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -18,19 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from ..store.servers import free_port, oxigraph_command  # noqa: F401 - free_port is used by test_suggest too
+
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "wikidata-fixture.ttl"
 READY_WITHIN = 60.0  # seconds an Oxigraph server may take to answer its first query before the test fails
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def oxigraph_command() -> str | None:
-    beside = Path(sys.executable).with_name("oxigraph")
-    return str(beside) if beside.exists() else shutil.which("oxigraph")
 
 
 @contextmanager
