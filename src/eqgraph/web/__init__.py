@@ -108,6 +108,9 @@ def create_app(settings: Settings | None = None, web: WebSettings | None = None)
         app.register_blueprint(blueprint)
     errors.register(app)
     caching.register(app)
+    # Browsers and crawlers ask for /favicon.ico whatever the page says: send them to the icon.
+    app.add_url_rule("/favicon.ico", "favicon",
+                     lambda: app.redirect(app.url_for("static", filename="favicon.svg"), 301))
     return app
 
 

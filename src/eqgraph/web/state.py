@@ -27,6 +27,8 @@ class Release:
 
     def __init__(self, path: Path, settings: Settings, web, endpoint=None):
         self.path = path
+        self._memo: dict[str, object] = {}
+        self._memo_lock = threading.Lock()
         self.settings = settings
         self.files = ReleaseFiles(path)
         if endpoint is not None:
@@ -42,6 +44,19 @@ class Release:
         self.sparql = Pool("sparql", path / "store", answer_request, web.pool_limits("sparql"))
         self.store = PooledStore(self.pages, path / "store", protocol_pool=self.sparql)
         self.catalogue = Catalogue(self.store, load_catalogue())
+
+    def memo(self, key: str, compute):
+        """What depends on the release alone (charts, counts, pick-lists, the search index), computed
+        by `compute()` on first use and kept for the release's life: a new build is a new Release, so
+        nothing kept here is ever stale. One computation per key even when requests race for it."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        with self._memo_lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
 
     def close(self) -> None:
         self.pages.close()
