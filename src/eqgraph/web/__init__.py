@@ -94,7 +94,7 @@ def _number(name: str, raw: str, kind):
 
 
 def create_app(settings: Settings | None = None, web: WebSettings | None = None) -> Flask:
-    from . import caching, dataset, endpoint, entities, errors, ontology, pages, views
+    from . import caching, dataset, endpoint, entities, errors, ontology, pages, search, views
     from .state import AppState
 
     root = resources.root() / "web"
@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, web: WebSettings | None = None)
     app.jinja_env.lstrip_blocks = True
     vendor = _vendor_dir(root)
     app.config["VENDOR_DIR"] = vendor
-    for blueprint in (pages.bp, entities.bp, endpoint.bp, views.bp, dataset.bp, ontology.bp):
+    for blueprint in (pages.bp, entities.bp, endpoint.bp, views.bp, dataset.bp, ontology.bp, search.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     caching.register(app)

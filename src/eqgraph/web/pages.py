@@ -209,15 +209,6 @@ def _result_data(result) -> dict:
             "bindings": result.bindings}
 
 
-@bp.route("/search")
-def search():
-    text = request.args.get("q", "").strip()
-    if not text:
-        return render("search.html", {"title": "Search", "q": "", "result": None})
-    result = state().release.catalogue.run("search", {"text": text})
-    return render("search.html", {"title": f"Search: {text}", "q": text, "result": _result_data(result)})
-
-
 # /about, the dataset page, is eqgraph.web.dataset's.
 
 
