@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from . import resources
+from .display import Display, check_leads, parse_display, projection
 from .errors import EqgraphError, InputError
 from .naming import MAX_TYPED, Name, name_key, read_name
 from .store.terms import IRI, BlankNode, Literal
@@ -68,6 +69,7 @@ class SavedQuery:
     path: Path
     tags: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
+    display: Display | None = None  # how a page shows its rows (eqgraph.display); never what it answers
 
     @property
     def form(self) -> str:
@@ -124,14 +126,19 @@ def parse_query_file(path: Path, types: dict[str, dict] | None = None) -> SavedQ
                             None if item.get("default") is None else str(item["default"]),
                             None if item.get("example") is None else str(item["example"]),
                             str(item.get("description", "")).strip()))
-    return SavedQuery(path.stem, str(meta["title"]), str(meta.get("description", "")).strip(), text, path,
-                      tuple(meta.get("tags") or ()), tuple(params))
+    query = SavedQuery(path.stem, str(meta["title"]), str(meta.get("description", "")).strip(), text, path,
+                       tuple(meta.get("tags") or ()), tuple(params))
+    variables = projection(text) if query.form == "SELECT" else ["subject", "predicate", "object"]
+    display = parse_display(meta.get("display"), path, variables, [p.name for p in params])
+    return SavedQuery(query.name, query.title, query.description, text, path, query.tags, query.params, display)
 
 
 def load_catalogue(folder: Path | None = None) -> dict[str, SavedQuery]:
     folder = folder or resources.queries_dir()
     types = load_types(folder)
-    return {q.name: q for q in (parse_query_file(p, types) for p in sorted(folder.glob("*.rq")))}
+    queries = {q.name: q for q in (parse_query_file(p, types) for p in sorted(folder.glob("*.rq")))}
+    check_leads(queries)  # a count leads to a saved query that exists, with parameters it has
+    return queries
 
 
 # --- running ------------------------------------------------------------------------------------------
@@ -167,6 +174,7 @@ class Catalogue:
         self.limit = limit
         self._names: dict[str, list[tuple[str, str, str]]] = {}
         self._readables: dict[str, list[Name]] = {}
+        self._options: dict[str, list[tuple[str, str]]] = {}
 
     def get(self, name: str) -> SavedQuery:
         if name not in self.queries:
@@ -209,13 +217,50 @@ class Catalogue:
         return said
 
     def options(self, type_name: str) -> list[tuple[str, str]]:
-        """A pick-list for the type: (IRI, label), sorted by label."""
+        """A pick-list for the type: (IRI, label), sorted by label. Worked out once per catalogue (a
+        catalogue serves one release), as pages ask for it on every request."""
         if "class" not in self.types.get(type_name, {}):
             return []
-        best: dict[str, str] = {}
-        for iri, label, _ in self.names(type_name):
-            best.setdefault(iri, label)
-        return sorted(best.items(), key=lambda item: item[1].lower())
+        if type_name not in self._options:
+            best: dict[str, str] = {}
+            for iri, label, _ in self.names(type_name):
+                best.setdefault(iri, label)
+            self._options[type_name] = sorted(best.items(), key=lambda item: item[1].lower())
+        return self._options[type_name]
+
+    def suggest(self, type_name: str, typed: str, limit: int = 10) -> list[dict[str, str]]:
+        """What a type-ahead offers for the words typed so far: one entry per thing, best first, at most
+        `limit` — the thing the words already name as `resolve` reads them (so "BAME", "C&H", "police"
+        offer what they will run as), then names equal to, starting with, holding a word starting with,
+        or holding the words. Each entry: `value` (the label, which resolves to the thing), `label`,
+        and `name`, the name that matched when it is another (an abbreviation, a synonym)."""
+        spec = self.types.get(type_name, {})
+        wanted = " ".join(typed.split()).casefold()
+        if "class" not in spec or not wanted or len(typed) > MAX_TYPED:
+            return []
+        key = name_key(typed)
+        ranked: dict[str, tuple[int, str, str]] = {}  # IRI -> (rank, label, name)
+        for iri in read_name(typed, self._readable(type_name), groups=spec.get("groups", False)):
+            ranked[iri] = (0, "", typed)
+        for iri, label, name in self.names(type_name):
+            folded = name.casefold()
+            if folded == wanted or (key and name_key(name) == key):
+                rank = 1
+            elif folded.startswith(wanted):
+                rank = 2
+            elif any(word.startswith(wanted) for word in re.split(r"\W+", folded)):
+                rank = 3
+            elif wanted in folded or (key and f" {key} " in f" {name_key(name)} "):
+                rank = 4
+            else:
+                continue
+            if iri not in ranked or rank < ranked[iri][0] or (rank == ranked[iri][0] and not ranked[iri][1]):
+                ranked[iri] = (rank, label, name)
+        labels = dict(self.options(type_name))
+        best = sorted(ranked.items(), key=lambda item: (item[1][0], labels.get(item[0], "").casefold()))
+        return [{"value": labels.get(iri, name), "label": labels.get(iri, name),
+                 "name": name if name.casefold() != labels.get(iri, "").casefold() else ""}
+                for iri, (_, _, name) in best[:max(0, limit)]]
 
     def resolve(self, param: Param, value: str):
         spec = self.types[param.type]

@@ -14,7 +14,8 @@ from ..catalogue import ParameterError, UnknownQuery, internal_query
 from ..formats import HTML, ON_QUERY_GRAPH, ON_QUERY_SOLUTIONS
 from ..results import CSV_BOM, sheet, solutions
 from ..store import IRI, Triple
-from .render import chosen, local_path, render, safe_href, state
+from . import answers
+from .render import chosen, local_path, render, safe_href, state, wants_json
 
 bp = Blueprint("pages", __name__)
 
@@ -39,18 +40,26 @@ def home(fmt=None):
     rest = [_query_summary(q) for q in queries.values() if not q.tags or q.tags[0] not in TAG_ORDER]
     if rest:
         groups["other"] = rest
+    names = answers.plans()  # (read first: a memo's computation must not wait on another memo)
+    data = {"title": "eqgraph", "groups": groups, "plans": release.memo("home:plans", lambda: _browse(names)),
+            "build": release.info}
+    return render("home.html", data, fmt)
+
+
+def _browse(names: dict) -> list[dict]:
+    """The plans and their objectives to browse from the home page: the same for the release's life."""
     plans: "OrderedDict[str, dict]" = OrderedDict()
-    for row in release.store.query(internal_query("browse")):
+    for row in state().release.store.query(internal_query("browse")):
         plan = plans.setdefault(row["planId"].value, {
             "id": row["planId"].value, "title": row["planTitle"].value, "iri": row["plan"].value,
+            "name": names.get(row["planId"].value, {}).get("name", ""),
             "href": local_path(row["plan"].value), "objectives": []})
         plan["objectives"].append({"number": int(row["number"].value), "label": row["label"].value,
                                    "iri": row["objective"].value, "href": local_path(row["objective"].value),
                                    "actions": int(row["actions"].value),
                                    "browse": url_for("pages.query_page", name="actions", plan=plan["id"],
                                                      objective=row["number"].value)})
-    data = {"title": "eqgraph", "groups": groups, "plans": list(plans.values()), "build": release.info}
-    return render("home.html", data, fmt)
+    return list(plans.values())
 
 
 def _query_summary(query) -> dict:
@@ -121,7 +130,64 @@ def query_page(name: str, ext: str | None = None):
         "result": {**_result_data(result), "interpreted": result.interpreted, "typed": values} if result else None,
         "downloads": {link["ext"]: link["href"] for link in links}, "download_links": links,
     }
+    if not wants_json(fmt.name):  # the page alone: the JSON twin keeps the rows as the query gives them
+        data["inputs"] = [_input(query, param, values, result) for param in query.params]
+        data["answer"] = answers.table(query, result) if result is not None else None
     return render("query.html", data, fmt.name, status)
+
+
+def _input(query, param, values: dict, result) -> dict:
+    """A form field as a person fills it in: plans from a list; names typed as people say them, with the
+    names offered as they type (a server-side list, and typeahead.js asking /names for more); an
+    objective by number, offered with its title; anything else as text."""
+    catalogue = state().release.catalogue
+    spec = catalogue.types.get(param.type, {})
+    typed = values.get(param.name, "")
+    field = {"name": param.name, "label": answers.humanise(param.name), "required": param.required,
+             "example": param.example or "", "value": typed, "id": f"field-{param.name}",
+             "hint": param.description or spec.get("description", "")}
+    if param.type == "plan":
+        bound = result.bindings.get(param.name) if result is not None else None
+        known = answers.plans()
+        chosen_id = known[bound]["id"] if bound in known else typed
+        options = sorted({p["id"]: p for p in known.values()}.values(), key=lambda p: p["id"])
+        return {**field, "input": "select", "value": chosen_id,
+                "options": [(p["id"], p["title"]) for p in options]}
+    if "class" in spec:
+        return {**field, "input": "names", "names": url_for("pages.names", type_name=param.type),
+                "options": [label for _, label in catalogue.options(param.type)]}
+    if param.name == "objective":
+        bound = result.bindings if result is not None else values
+        plan = next((bound.get(p.name) for p in query.params if p.type == "plan"), None)
+        plan_id = answers.plans().get(plan, {}).get("id") if plan else None
+        objectives = [o for o in answers.objectives() if plan_id is None or o["plan"] == plan_id]
+        return {**field, "input": "objective",
+                "options": [(o["number"], o["label"], o["plan"], answers.plans().get(o["plan"], {}).get("name", ""))
+                            for o in objectives]}
+    return {**field, "input": "integer" if spec.get("datatype", "").endswith("#integer") else "text"}
+
+
+MAX_SUGGESTIONS = 20
+
+
+@bp.route("/names/<type_name>")
+def names(type_name: str):
+    """Suggestions for a name being typed (`?q=`, `&limit=` up to 20): the things of a parameter type
+    whose names match, best first, as the saved queries will read the name (aliases included). JSON
+    with `<`, `>` and `&` written as escapes, so no browser can take it for markup."""
+    catalogue = state().release.catalogue
+    if "class" not in catalogue.types.get(type_name, {}):
+        abort(404, f"no names of {type_name!r}; types: "
+                   f"{', '.join(t for t, s in sorted(catalogue.types.items()) if 'class' in s)}")
+    typed = request.args.get("q", "")[:200]
+    try:
+        limit = min(max(int(request.args.get("limit", 10)), 1), MAX_SUGGESTIONS)
+    except ValueError:
+        limit = 10
+    body = json.dumps({"ok": True, "type": type_name, "q": typed,
+                       "suggestions": catalogue.suggest(type_name, typed, limit)}, ensure_ascii=False)
+    body = body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Response(body, mimetype="application/json")
 
 
 def _format(name: str, ext: str | None, offered, builds_graph: bool):
