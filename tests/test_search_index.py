@@ -96,7 +96,7 @@ def test_the_index_holds_the_kinds_of_the_settings_only(index):
 
 def test_an_alias_finds_its_thing_and_the_name_is_marked(index):
     result = shown(index, "Merton Voluntary")
-    assert labels(result, "partner") == ["[Merton] [Voluntary] Services Council"]
+    assert labels(result, "partner") == ["[Merton Voluntary] Services Council"]
     bame = shown(index, "bame")
     assert labels(bame, "community") == ["Ethnic minorities"]
     assert plain(bame["groups"][0]["results"][0]["also"]) == "[BAME]"
@@ -105,7 +105,7 @@ def test_an_alias_finds_its_thing_and_the_name_is_marked(index):
 
 
 def test_plurals_and_one_typo(index):
-    assert labels(shown(index, "ethnic minority"), "community") == ["[Ethnic] [minorities]"]
+    assert labels(shown(index, "ethnic minority"), "community") == ["[Ethnic minorities]"]
     typo = shown(index, "disabilty")
     assert labels(typo, "characteristic") == ["[Disability]"]
     assert typo["terms"] == [{"typed": "disabilty", "alike": ["disability"]}]

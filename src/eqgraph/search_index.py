@@ -31,6 +31,7 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -52,6 +53,8 @@ _WORD = re.compile(r"\d+(?:\.\d+)+|[^\W_]+(?:&[^\W_]+)+|[^\W_]+(?:['’][^\W_]+)
 
 def fold(word: str) -> str:
     """Lower case without accents, one apostrophe: "Café’s" -> "cafe's"."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return plain.casefold().replace("’", "'")
@@ -74,6 +77,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)  # texts repeat their words: each is read once (bounded: typed words too)
 def key(word: str) -> str:
     """The index key of a word as written."""
     return stem(fold(word))
@@ -192,7 +196,8 @@ class SearchIndex:
         self.settings = settings
         self.docs: list[Doc] = []
         self.numbers: dict[str, int] = {}  # IRI -> its document's number
-        self.postings: dict[str, array] = {}
+        self.postings: dict[str, tuple[array, array]] = {}  # key -> (documents, their slots holding it as bits)
+        self.forms: dict[str, list[str]] = {}  # key -> the words (folded) that texts write it as
         self.keys: list[str] = []  # sorted, for words typed as the start of longer ones
         self.surface: dict[str, str] = {}  # key -> the word as texts most often write it (folded)
         self._deletions: dict[str, list[str]] = {}
@@ -279,20 +284,19 @@ class SearchIndex:
                 doc.slots.append((name, text, float(fields[name]["weight"])))
                 if name == "title" and not doc.label:
                     doc.label = text
-        postings: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, dict[int, int]] = defaultdict(dict)  # key -> document -> its slots as bits
         surfaces: dict[str, Counter] = defaultdict(Counter)
         for number, doc in enumerate(index.docs):
             for slot, (_, text, _) in enumerate(doc.slots):
-                code = (number << SLOT_BITS) | min(slot, MAX_SLOT)
+                bit = 1 << min(slot, MAX_SLOT)
                 for match in _WORD.finditer(text):
-                    folded = fold(match.group())
-                    k = stem(folded)
-                    surfaces[k][folded] += 1
-                    found = postings[k]
-                    if not found or found[-1] != code:
-                        found.append(code)
+                    k = key(match.group())
+                    surfaces[k][fold(match.group())] += 1
+                    held = postings[k]
+                    held[number] = held.get(number, 0) | bit
         index.numbers = ids
-        index.postings = {k: array("Q", sorted(set(v))) for k, v in postings.items()}
+        index.postings = {k: (array("I", held.keys()), array("Q", held.values())) for k, held in postings.items()}
+        index.forms = {k: sorted(c, key=lambda f: (-len(f), f)) for k, c in surfaces.items()}
         index.keys = sorted(index.postings)
         table: dict[str, list[str]] = defaultdict(list)  # one letter less -> the keys: for typos
         for k in index.keys:
@@ -322,7 +326,7 @@ class SearchIndex:
                 found.add(probe)
             found.update(self._deletions.get(probe, ()))
         close = [k for k in found if k != word and distance(word, k, most) <= most]
-        return sorted(close, key=lambda k: (-len(self.postings[k]), k))
+        return sorted(close, key=lambda k: (-len(self.postings[k][0]), k))
 
     def spelt_like(self, word: str) -> list[str]:
         """Keys spelt like a word that matches nothing, for a suggestion: two edits at most, else the
@@ -348,7 +352,7 @@ class SearchIndex:
                 break
             if k != word:
                 found.append(k)
-        return sorted(found, key=lambda k: (-len(self.postings[k]), k))[:most]
+        return sorted(found, key=lambda k: (-len(self.postings[k][0]), k))[:most]
 
     # -- searching --
 
@@ -402,17 +406,22 @@ class SearchIndex:
                 return text
         return iri.rstrip("/").rsplit("/", 1)[-1]
 
-    def _matches(self, term: Term) -> dict[int, tuple[float, int]]:
-        """document -> (the best weight of a match of this term in it, the slots that hold it as bits)."""
-        found: dict[int, tuple[float, int]] = {}
-        docs = self.docs
+    def _matches(self, term: Term) -> dict[int, tuple[tuple[float, int], ...]]:
+        """document -> for each key of the term it holds, (how much that key counts, the slots holding it)."""
+        found: dict[int, tuple[tuple[float, int], ...]] = {}
         for k, weight in term.keys.items():
-            for code in self.postings.get(k, ()):
-                number, slot = code >> SLOT_BITS, code & MAX_SLOT
-                score = weight * docs[number].slots[slot][2]
-                best, slots = found.get(number, (0.0, 0))
-                found[number] = (max(best, score), slots | (1 << slot))
+            docs, masks = self.postings[k]
+            if not found:
+                found = {d: ((weight, m),) for d, m in zip(docs, masks)}
+                continue
+            for d, m in zip(docs, masks):
+                found[d] = found.get(d, ()) + ((weight, m),)
         return found
+
+    def _weight(self, number: int, mask: int) -> float:
+        """The weight of the best of a document's slots in `mask`."""
+        slots = self.docs[number].slots
+        return max(slots[s][2] for s in _bits(mask))
 
     def search(self, text: str, kind: str | None = None, plan: str | None = None) -> "Found":
         """What matches a search, scored, before it is shown. `kind` (and `plan`, for actions) narrows it
@@ -428,9 +437,15 @@ class SearchIndex:
             common &= other.keys()
         text_scores: dict[int, float] = {}
         for number in common:
-            masks = [m[number][1] for m in per_term]
+            masks, score = [], 0.0
+            for per in per_term:
+                mask, best = 0, 0.0
+                for weight, held in per[number]:
+                    mask |= held
+                    best = max(best, weight * self._weight(number, held))
+                masks.append(mask)
+                score += best
             found.masks[number] = masks
-            score = sum(m[number][0] for m in per_term)
             together = masks[0]
             for mask in masks[1:]:
                 together &= mask
@@ -463,19 +478,18 @@ class SearchIndex:
 
     def _phrases(self, found: "Found", scores: dict[int, float], most: int = 200) -> None:
         """A bonus for the words typed side by side in that order in one text ("network rail"), looked
-        for in the best `most` actions only (it reads their texts)."""
-        wanted = [t.keys for t in found.terms]
-        best = sorted(scores, key=lambda n: -scores[n])[:most]
-        for number in best:
+        for in the best `most` actions only, with one expression of the words as texts write them."""
+        parts = []
+        for term in found.terms:
+            forms = sorted({f for k in term.keys for f in self.forms.get(k, ())}, key=lambda f: (-len(f), f))
+            parts.append("(?:" + "|".join(re.escape(f) for f in forms[:200]) + ")")
+        phrase = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(parts) + r"(?![^\W_])", re.IGNORECASE)
+        for number in sorted(scores, key=lambda n: -scores[n])[:most]:
             together = found.masks[number][0]
             for mask in found.masks[number][1:]:
                 together &= mask
-            for slot in _bits(together):
-                sequence = [k for _, _, k in words(self.docs[number].slots[slot][1])]
-                if any(all(sequence[i + j] in wanted[j] for j in range(len(wanted)))
-                       for i in range(len(sequence) - len(wanted) + 1)):
-                    scores[number] += 0.75
-                    break
+            if any(phrase.search(self.docs[number].slots[slot][1]) for slot in _bits(together)):
+                scores[number] += 0.75
 
     def _below(self, thing: int, most: int = 5000):
         """The thing and everything under it (narrower, concerning it, its divisions), each once."""

@@ -39,9 +39,12 @@ def segments(text: str, keys: set[str], limit: int | None = None) -> list[dict]:
     for s, e in spans:
         if s < start or e > end:
             continue
-        if s > at:
-            out.append({"text": text[at:s], "mark": False})
-        out.append({"text": text[s:e], "mark": True})
+        if out and out[-1]["mark"] and at < s and text[at:s].isspace():  # "Network Rail": one mark
+            out[-1]["text"] += text[at:e]
+        else:
+            if s > at:
+                out.append({"text": text[at:s], "mark": False})
+            out.append({"text": text[s:e], "mark": True})
         at = e
     if at < end:
         out.append({"text": text[at:end], "mark": False})
@@ -82,34 +85,46 @@ def page(found: Found, href: Callable[[str], str | None], url: Callable[..., str
             "more": url(kind=kind.key) if len(numbers) > shown else None,
             "results": [_thing(index, n, keys, href) for n in numbers[:shown]],
         })
-    plans = []
+    plans, other_plans, actions = [], [], 0
+    by_plan: dict[str, list[int]] = {}
     if not one_group or found.kind == ACTION:
-        by_plan: dict[str, list[int]] = {}
         for number in found.actions:
             doc = index.docs[number]
             if found.plan is None or index.identifier(doc.plan) == found.plan:
                 by_plan.setdefault(doc.plan, []).append(number)
-        for plan in sorted(by_plan, key=lambda p: index.identifier(p)):
+        # The plans with the best matches first; the first few shown, the others listed with counts.
+        best = {plan: max(found.actions[n] for n in numbers) for plan, numbers in by_plan.items()}
+        ordered = sorted(by_plan, key=lambda p: (-round(best[p], 6), index.identifier(p)))
+        shown_plans = limits["plans"] if found.plan is None else 1
+        per_plan = limits["one_kind"] if found.plan is not None else limits["per_plan"]
+        for plan in ordered[:shown_plans]:
             numbers = by_plan[plan]
             numbers.sort(key=lambda n: (-round(found.actions[n], 6), index.docs[n].order))
-            shown = limits["one_kind"] if one_group else limits["per_plan"]
             plan_id = index.identifier(plan)
             plans.append({
                 "key": f"plan-{plan_id}", "plan": plan_id, "heading": _label(index, plan) or plan_id,
                 "href": href(plan), "count": len(numbers),
-                "more": url(kind=ACTION, plan=plan_id) if len(numbers) > shown else None,
-                "results": [_action(found, n, href) for n in numbers[:shown]],
+                "more": url(kind=ACTION, plan=plan_id) if len(numbers) > per_plan else None,
+                "results": [_action(found, n, href) for n in numbers[:per_plan]],
             })
-    actions = sum(p["count"] for p in plans)
+        for plan in ordered[shown_plans:shown_plans + limits["plan_list"]]:
+            plan_id = index.identifier(plan)
+            other_plans.append({"plan": plan_id, "heading": _label(index, plan) or plan_id,
+                                "count": len(by_plan[plan]), "href": url(kind=ACTION, plan=plan_id)})
+        actions = sum(len(numbers) for numbers in by_plan.values())
     total = sum(g["count"] for g in groups) + actions
+    listed = len(plans) + len(other_plans)
     return {
         "terms": [{"typed": t.typed, "alike": t.alike} for t in found.terms],
         "notes": found.notes,
         "total": total,
         "summary": [{"text": f"{g['count']} {g['one'] if g['count'] == 1 else g['heading'].lower()}",
                      "anchor": g["key"]} for g in groups]
-        + ([{"text": f"{actions} action{'' if actions == 1 else 's'} in {len(plans)} plan{'' if len(plans) == 1 else 's'}",
+        + ([{"text": f"{actions} action{'' if actions == 1 else 's'} in "
+                     f"{len(by_plan)} plan{'' if len(by_plan) == 1 else 's'}",
              "anchor": plans[0]["key"]}] if plans else []),
+        "other_plans": other_plans,
+        "unlisted_plans": (len(by_plan) - listed) if plans else 0,
         "groups": groups,
         "plans": plans,
         "all": url() if one_group else None,

@@ -26,6 +26,14 @@ def action_refs(data):
     return {(g["plan"], r["ref"]) for g in data["plans"] for r in g["results"]}
 
 
+def all_action_refs(client, text):
+    """Every action found, each plan's in full (the whole-site page shows the best few of each)."""
+    found = set()
+    for plan in ("merton-2013-14", "merton-2017-18"):
+        found |= action_refs(get(client, text, kind="action", plan=plan))
+    return found
+
+
 @pytest.fixture(scope="module")
 def catalogue(built):
     return Catalogue(open_current(built[0].home))
@@ -40,8 +48,8 @@ def test_ethnic_minority_finds_the_community_and_the_actions_aimed_at_it(client,
     assert [plain(r["label"]) for r in group(data, "community")["results"]][0] == "Ethnic minorities"
     # Every action the saved query lists for BAME (the same community) is found, though few say "ethnic".
     wanted = saved_refs(catalogue, "actions-for-community", community="BAME")
-    assert wanted and wanted <= action_refs(data)
-    assert {("merton-2013-14", "3.4.1"), ("merton-2017-18", "2.3")} <= action_refs(data)
+    assert wanted and wanted <= all_action_refs(client, "ethnic minority")
+    assert {("merton-2013-14", "3.4.1"), ("merton-2017-18", "2.3")} <= all_action_refs(client, "ethnic minority")
 
 
 def test_a_typo_finds_the_disability_actions(client, catalogue):
@@ -49,8 +57,8 @@ def test_a_typo_finds_the_disability_actions(client, catalogue):
     assert data["terms"] == [{"typed": "disabilty", "alike": ["disability"]}]
     assert "Disability" in [plain(r["label"]) for r in group(data, "characteristic")["results"]]
     wanted = saved_refs(catalogue, "actions-for-community", community="disabled people")
-    assert wanted and wanted <= action_refs(data)
-    assert ("merton-2017-18", "2.6") in action_refs(data)  # step-free access: for disabled people
+    assert wanted and wanted <= all_action_refs(client, "disabilty")
+    assert ("merton-2017-18", "2.6") in all_action_refs(client, "disabilty")  # step-free access
 
 
 def test_other_names_find_things(client):
@@ -66,7 +74,7 @@ def test_results_are_grouped_things_first_then_actions_by_plan_with_counts(clien
     data = get(client, "BAME")
     kinds = [g["key"] for g in data["groups"]]
     assert kinds[0] == "community" and kinds.index("community") < kinds.index("partner")
-    assert [g["plan"] for g in data["plans"]] == ["merton-2013-14", "merton-2017-18"]
+    assert sorted(g["plan"] for g in data["plans"]) == ["merton-2013-14", "merton-2017-18"]
     assert data["total"] == sum(g["count"] for g in data["groups"]) + sum(g["count"] for g in data["plans"])
     for g in data["plans"]:
         assert all(r["href"].startswith(f"/id/plan/{g['plan']}/action/") for r in g["results"])
@@ -74,7 +82,7 @@ def test_results_are_grouped_things_first_then_actions_by_plan_with_counts(clien
 
 def test_matched_words_are_marked_on_the_page(client):
     html = client.get("/search?q=network+rail").get_data(as_text=True)
-    assert "<mark>Network</mark> <mark>Rail</mark>" in html
+    assert "<mark>Network Rail</mark>" in html
     assert 'href="/id/partner/network-rail"' in html
     assert "In the progress update:" in html  # where 1.2.17 names it
     assert html.count('action="/search"') == 2  # the site's search box and the page's, never the JSON twin

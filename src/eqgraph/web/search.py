@@ -7,6 +7,8 @@ a new index. What a result shows is eqgraph.search_results.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 
 from flask import Blueprint, request, url_for
@@ -16,14 +18,45 @@ from ..search_results import page
 from .render import render, safe_href, state
 
 bp = Blueprint("search", __name__)
+log = logging.getLogger("eqgraph.search")
 
 INDEX = "search-index"  # the key of the release's memo
 
 
 def search_index() -> SearchIndex:
     """The current release's index, built once per release."""
-    release = state().release
+    return _index_of(state().release)
+
+
+def _index_of(release) -> SearchIndex:
     return release.memo(INDEX, lambda: SearchIndex.from_store(release.store, SearchSettings.load()))
+
+
+_warmed: set[str] = set()  # releases whose index is built (or being built) ahead of the first search
+_warmed_lock = threading.Lock()
+
+
+@bp.before_app_request
+def _warm() -> None:
+    """On a release's first request, build its index in the background, so the first search does not
+    wait for it (a second at most on the built-in graph; seconds at a hundred plans). A search arriving
+    meanwhile waits for the same build (`Release.memo` computes once)."""
+    release = state().release
+    name = str(release.path)
+    if name in _warmed:
+        return
+    with _warmed_lock:
+        if name in _warmed:
+            return
+        _warmed.add(name)
+    threading.Thread(target=_build_quietly, args=(release,), name="eqgraph-search-index", daemon=True).start()
+
+
+def _build_quietly(release) -> None:
+    try:
+        _index_of(release)
+    except Exception as error:  # the first search builds it again and reports what fails
+        log.warning("search index not built ahead: %s", error)
 
 
 @bp.route("/search.json")
