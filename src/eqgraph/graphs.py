@@ -1,17 +1,32 @@
-"""Graph views: saved-query results -> networkx graphs, their metrics and exports.
+"""Graph views: the actions that join two kinds of thing -> networkx graphs, their layout, metrics and exports.
 
-Computed once per build (exact betweenness is cheap on these few hundred nodes but not on a large
-projection, so never per request) and stored in the release as JSON, GraphML and GEXF. Node size in the
-views follows betweenness centrality; degree and weighted degree are kept too.
+Computed once per build and stored in the release as JSON, GraphML and GEXF, never per request (exact
+betweenness is cheap on these few hundred nodes but not on a large projection). What the views are, how
+their kinds are called and coloured, and what they can be filtered by is data (data/graph-views.yaml).
+
+Each edge keeps the actions behind it and each action its facets (plan, department, protected
+characteristic, progress status), so the page can filter the view to the actions chosen and count what
+remains without asking the store again. Positions come from a seeded layout (eqgraph.graph_layout), so
+a view looks the same on every visit and every device. Node size follows betweenness centrality; degree
+and weighted degree are kept too.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import networkx as nx
+import yaml
+
+from . import resources
+from .catalogue import internal_query
+from .graph_layout import layout
+
+EXACT_BETWEENNESS = 300  # nodes; above, betweenness is estimated from this many sources
+SHORT = 34  # characters of a label drawn on the graph; the whole label is in the details panel and list
 
 
 @dataclass(frozen=True)
@@ -19,70 +34,143 @@ class View:
     name: str
     title: str
     description: str
-    query: str
-    source: tuple[str, str, str]  # (IRI column, label column, kind)
-    target: tuple[str, str, str]
+    query: str  # the saved query publishing the edge list
+    edges: str  # the internal query answering one row per action and edge
+    source: str  # kinds of node
+    target: str
     directed: bool = True
+    edge: str = ""  # what an edge means, for the legend
 
 
-VIEWS = (
-    View("strategies", "Strategies feeding objectives",
-         "Which strategies and plans the actions of each equality objective serve; edge width is the number "
-         "of actions.", "strategy-dependencies", ("strategy", "strategyLabel", "strategy"),
-         ("objective", "objectiveLabel", "objective")),
-    View("partners", "Departments and partners",
-         "Which partner organisations each council department works with; edge width is the number of actions.",
-         "department-partners", ("department", "departmentLabel", "department"),
-         ("partner", "partnerLabel", "partner"), directed=False),
-    View("communities", "Communities and objectives",
-         "Which equality objectives have actions aimed at each community; edge width is the number of actions.",
-         "community-objectives", ("community", "communityLabel", "community"),
-         ("objective", "objectiveLabel", "objective")),
-)
+@cache
+def settings() -> dict:
+    """data/graph-views.yaml: the views, the kinds of node and the facets."""
+    return yaml.safe_load((resources.data_dir() / "graph-views.yaml").read_text(encoding="utf-8"))
 
 
-def build_graph(view: View, rows: list[dict]) -> nx.Graph:
+def views() -> tuple[View, ...]:
+    return tuple(View(**entry) for entry in settings()["views"])
+
+
+VIEWS = views()
+
+
+def short_label(label: str, kind: str, row: dict | None = None) -> str:
+    """What is drawn beside a node: an objective by number and its plan's period (objectives of
+    different plans share numbers, and their titles are sentences); any other name cut at a word."""
+    if kind == "objective" and row and row.get("targetNumber"):
+        return f"Objective {row['targetNumber']} · {row['targetPeriod']}"
+    if len(label) <= SHORT:
+        return label
+    cut = label[:SHORT].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…"
+
+
+def build_graph(view: View, rows: list[dict]) -> tuple[nx.Graph, dict[tuple[str, str], list[str]]]:
+    """The view's graph from one row per action and edge; and the actions behind each edge."""
     graph = nx.DiGraph() if view.directed else nx.Graph()
-    for row in rows:
-        (s_col, s_label, s_kind), (t_col, t_label, t_kind) = view.source, view.target
-        graph.add_node(row[s_col], label=row[s_label], kind=s_kind)
-        graph.add_node(row[t_col], label=row[t_label], kind=t_kind)
-        weight = int(row.get("weight") or 1)
-        if graph.has_edge(row[s_col], row[t_col]):
-            graph[row[s_col]][row[t_col]]["weight"] += weight
-        else:
-            graph.add_edge(row[s_col], row[t_col], weight=weight)
-    betweenness = nx.betweenness_centrality(graph.to_undirected()) if len(graph) else {}
+    behind: dict[tuple[str, str], set[str]] = {}
+    for row in sorted(rows, key=lambda r: (r["source"], r["target"], r["action"])):  # never the store's order
+        source, target = row["source"], row["target"]
+        if source not in graph:
+            graph.add_node(source, label=row["sourceLabel"], kind=view.source,
+                           short=short_label(row["sourceLabel"], view.source))
+        if target not in graph:
+            named = f"{row['targetLabel']} ({row['targetPeriod']})" if row.get("targetPeriod") else row["targetLabel"]
+            graph.add_node(target, label=named, kind=view.target,
+                           short=short_label(row["targetLabel"], view.target, row))
+            if row.get("targetNumber"):  # an objective: named in a query by its plan and number
+                graph.nodes[target].update(plan=row["targetPlan"], number=row["targetNumber"])
+        key = (source, target) if view.directed or source <= target else (target, source)
+        behind.setdefault(key, set()).add(row["action"])
+    for (source, target), actions in sorted(behind.items()):
+        graph.add_edge(source, target, weight=len(actions))
+    betweenness = _betweenness(graph.to_undirected())
     for node, data in graph.nodes(data=True):
         data["betweenness"] = round(betweenness.get(node, 0.0), 5)
         data["degree"] = graph.degree(node)
         data["weighted_degree"] = graph.degree(node, weight="weight")
-    return graph
+    top = max(betweenness.values(), default=0.0) or 1.0
+    for node, data in graph.nodes(data=True):
+        data["size"] = round(20 + 40 * data["betweenness"] / top + 2 * min(data["degree"], 10), 1)
+    positions = layout({n: d["size"] for n, d in graph.nodes(data=True)},
+                       [(s, t, d["weight"]) for s, t, d in graph.edges(data=True)])
+    for node, (x, y) in positions.items():
+        graph.nodes[node]["x"], graph.nodes[node]["y"] = x, y
+    return graph, {key: sorted(actions) for key, actions in behind.items()}
 
 
-def to_json(view: View, graph: nx.Graph) -> dict:
-    top = max((d["betweenness"] for _, d in graph.nodes(data=True)), default=0.0) or 1.0
+def _betweenness(graph: nx.Graph) -> dict[str, float]:
+    """Exact on a graph of a few hundred nodes; estimated from a fixed, seeded sample of sources on a
+    larger one (a hundred plans' objectives), where exact betweenness would cost seconds per build."""
+    if len(graph) <= EXACT_BETWEENNESS:
+        return nx.betweenness_centrality(graph) if len(graph) else {}
+    return nx.betweenness_centrality(graph, k=EXACT_BETWEENNESS, seed=18)
+
+
+def facet_table(rows: list[dict]) -> tuple[list[dict], dict[str, list[list[int]]]]:
+    """The facets of data/graph-views.yaml with their values (sorted by label) and, per action, the
+    indexes of its values of each facet."""
+    names = [f["name"] for f in settings()["facets"]]
+    values: dict[str, dict[str, str]] = {name: {} for name in names}
+    for row in rows:
+        if row["facet"] in values:
+            values[row["facet"]].setdefault(row["key"], row["label"])
+    ordered = {name: sorted(found.items(), key=lambda item: (item[1].casefold(), item[0]))
+               for name, found in values.items()}
+    index = {name: {key: i for i, (key, _) in enumerate(items)} for name, items in ordered.items()}
+    per_action: dict[str, list[set[int]]] = {}
+    for row in rows:
+        if row["facet"] in index:
+            slots = per_action.setdefault(row["action"], [set() for _ in names])
+            slots[names.index(row["facet"])].add(index[row["facet"]][row["key"]])
+    facets = [{**spec, "values": [{"key": key, "label": label} for key, label in ordered[spec["name"]]]}
+              for spec in settings()["facets"]]
+    return facets, {action: [sorted(slot) for slot in slots] for action, slots in per_action.items()}
+
+
+def to_json(view: View, graph: nx.Graph, behind: dict[tuple[str, str], list[str]],
+            facets: list[dict], per_action: dict[str, list[list[int]]]) -> dict:
+    """The view as the page and its JSON twin read it: nodes (with positions), edges (with the actions
+    behind them, as indexes into `actions`), the facets, each action's facet values, the legend."""
+    actions = sorted({a for listed in behind.values() for a in listed})
+    number = {a: i for i, a in enumerate(actions)}
+    empty = [[] for _ in facets]
+    kinds = settings()["kinds"]
     return {
         "name": view.name, "title": view.title, "description": view.description, "query": view.query,
         "directed": view.directed,
-        "nodes": [{"id": n, "label": d["label"], "kind": d["kind"], "betweenness": d["betweenness"],
-                   "degree": d["degree"], "weighted_degree": d["weighted_degree"],
-                   "size": round(20 + 40 * d["betweenness"] / top + 2 * min(d["degree"], 10), 1)}
-                  for n, d in graph.nodes(data=True)],
-        "edges": [{"source": s, "target": t, "weight": d["weight"]} for s, t, d in graph.edges(data=True)],
+        "nodes": [{"id": n, "label": d["label"], "short": d["short"], "kind": d["kind"],
+                   "betweenness": d["betweenness"], "degree": d["degree"], "weighted_degree": d["weighted_degree"],
+                   "size": d["size"], "x": d["x"], "y": d["y"],
+                   **({"plan": d["plan"], "number": d["number"]} if "plan" in d else {})}
+                  for n, d in sorted(graph.nodes(data=True), key=lambda item: (-item[1]["betweenness"], item[0]))],
+        "edges": [{"source": s, "target": t, "weight": d["weight"], "actions": [number[a] for a in behind.get((s, t)) or behind[(t, s)]]}
+                  for s, t, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1]))],
+        "actions": [per_action.get(a, empty) for a in actions],
+        "facets": facets,
+        "legend": {"nodes": [{"kind": k, **kinds[k]} for k in dict.fromkeys((view.source, view.target))],
+                   "edge": view.edge},
     }
 
 
 def write_views(catalogue, folder: Path) -> dict[str, dict]:
     """Compute every view from the store behind `catalogue` and write JSON, GraphML and GEXF files."""
     folder.mkdir(parents=True, exist_ok=True)
+    facet_rows = _rows(catalogue.store, "graph-action-facets")
+    facets, per_action = facet_table(facet_rows)
     out = {}
     for view in VIEWS:
-        rows = catalogue.run(view.query, {}, limit=100_000).plain_rows()
-        graph = build_graph(view, rows)
-        data = to_json(view, graph)
+        graph, behind = build_graph(view, _rows(catalogue.store, view.edges))
+        data = to_json(view, graph, behind, facets, per_action)
         (folder / f"{view.name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         nx.write_graphml(graph, folder / f"{view.name}.graphml")
         nx.write_gexf(graph, folder / f"{view.name}.gexf")
         out[view.name] = data
     return out
+
+
+def _rows(store, name: str) -> list[dict[str, str]]:
+    answer = store.query(internal_query(name))
+    names = list(answer.variables)
+    return [{v: (None if row[i] is None else row[i].value) for i, v in enumerate(names)} for row in answer]

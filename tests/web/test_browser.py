@@ -102,6 +102,10 @@ def test_graph_view_click_a_node(page, live_server):
     expect(page.locator("#graph")).to_have_attribute("title", STRATEGY, timeout=WAIT)
     page.mouse.down()
     page.mouse.up()
+    # the node's details open beside the graph (the page stays), with the link to its page inside
+    expect(page.locator("#details-title")).to_have_text(STRATEGY, timeout=WAIT)
+    assert page.url.endswith("/graphs/strategies")
+    page.locator("#graph-details").get_by_role("link", name="Open its page").click()
     expect(page).to_have_url(re.compile(r"/id/strategy/health-and-wellbeing-strategy$"), timeout=WAIT)
     expect(page.locator("h1")).to_have_text(STRATEGY, timeout=WAIT)
 
@@ -127,4 +131,4 @@ def test_graph_view_says_when_its_data_cannot_be_loaded(page, live_server):
     graph = page.locator("#graph")
     expect(graph).to_have_attribute("data-error", re.compile("500"), timeout=WAIT)
     expect(graph).to_contain_text("could not be drawn", timeout=WAIT)
-    expect(page.locator("ol.nodes li").first).to_be_visible(timeout=WAIT)  # the list is still there
+    expect(page.locator("#graph-nodes li").first).to_be_visible(timeout=WAIT)  # the list is still there

@@ -1,7 +1,9 @@
 """Graph views (computed at build time by eqgraph.graphs), their downloads, charts, and vendored JS.
 
 The interactive view uses Cytoscape.js, installed from npm at set-up time into web/node_modules (never
-committed) and served from this site, so it works offline.
+committed) and served from this site, so it works offline. Its filters, search and details panel are a
+plain GET form answered here too (eqgraph.web.graph_page), so they work without JavaScript and a view
+with its filters can be shared by its address; the charts are eqgraph.web.charts.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from flask import Blueprint, abort, current_app, jsonify, request, send_from_dir
 
 from .. import formats
 from ..formats import HTML, ON_GRAPH_VIEW
+from . import graph_page
+from .charts import charts
 from .render import chosen, render, safe_href, state
 
 bp = Blueprint("views", __name__)
@@ -28,7 +32,10 @@ def graphs(fmt=None):
     views = [{"name": name, "title": g["title"], "description": g["description"], "nodes": len(g["nodes"]),
               "edges": len(g["edges"]), "href": url_for("views.graph", name=name)}
              for name, g in state().release.graphs.items()]
-    return render("graphs.html", {"title": "Graph views", "views": views, "charts": _charts()}, fmt)
+    share = request.args.get("share") in ("1", "true", "yes")
+    return render("graphs.html", {"title": "Graph views", "views": views, "charts": charts(share), "share": share,
+                                  "counts_href": url_for("views.graphs"),
+                                  "shares_href": url_for("views.graphs", share=1)}, fmt)
 
 
 @bp.route("/graphs/<name>")
@@ -43,11 +50,9 @@ def graph(name: str):
 
 
 def _page(name: str, data: dict, fmt):
-    nodes = sorted(data["nodes"], key=lambda n: -n["betweenness"])
-    for node in nodes:
-        node["href"] = safe_href(node["id"])
+    model = graph_page.page_model(name, data, request.args)
     return render("graph.html", {"title": data["title"], "name": name, "description": data["description"],
-                                 "nodes": nodes, "edges": data["edges"], "query": data["query"],
+                                 **model, "query": data["query"],
                                  "downloads": {f.extension: url_for("views.download", name=name, fmt=f.extension)
                                                for f in DOWNLOADS},
                                  "data_url": url_for("views.download", name=name, fmt="json")}, fmt.name)
@@ -72,33 +77,6 @@ def download(name: str, fmt: str):
         abort(404, f"no download {name}.{fmt}")
     return send_from_directory(path.parent, path.name, mimetype=found.media_type, as_attachment=True,
                                download_name=f"eqgraph-{name}.{found.extension}")
-
-
-def _charts() -> list[dict]:
-    catalogue = state().release.catalogue
-    coverage = catalogue.run("characteristic-coverage", {}).plain_rows()
-    plans = sorted({r["plan"] for r in coverage})
-    labels = sorted({r["label"] for r in coverage})
-    counts = {(r["plan"], r["label"]): int(r["actions"]) for r in coverage}
-    top = max(counts.values(), default=1) or 1
-    workload = catalogue.run("department-workload", {}).plain_rows()
-    per_department: dict[tuple[str, str], int] = {}
-    for r in workload:
-        key = (r["departmentLabel"], r["plan"])
-        per_department[key] = per_department.get(key, 0) + int(r["actions"])
-    departments = sorted({d for d, _ in per_department})
-    top_department = max(per_department.values(), default=1) or 1
-    return [
-        {"title": "Actions per protected characteristic, by plan", "query": "characteristic-coverage",
-         "series": plans, "rows": [{"label": label, "values": [
-             {"plan": p, "value": counts.get((p, label), 0), "width": round(100 * counts.get((p, label), 0) / top)}
-             for p in plans]} for label in labels]},
-        {"title": "Actions per department, by plan", "query": "department-workload",
-         "series": plans, "rows": [{"label": d, "values": [
-             {"plan": p, "value": per_department.get((d, p), 0),
-              "width": round(100 * per_department.get((d, p), 0) / top_department)} for p in plans]}
-             for d in departments]},
-    ]
 
 
 @bp.route("/vendor/<name>")
