@@ -29,6 +29,7 @@ class Release:
         self.path = path
         self._memo: dict[str, object] = {}
         self._memo_lock = threading.Lock()
+        self._key_locks: dict[str, threading.RLock] = {}
         self.settings = settings
         self.files = ReleaseFiles(path)
         if endpoint is not None:
@@ -48,12 +49,16 @@ class Release:
     def memo(self, key: str, compute):
         """What depends on the release alone (charts, counts, pick-lists, the search index), computed
         by `compute()` on first use and kept for the release's life: a new build is a new Release, so
-        nothing kept here is ever stale. One computation per key even when requests race for it."""
+        nothing kept here is ever stale. One computation per key even when requests race for it; each
+        key has its own lock, so a slow one (the search index) never holds up another, and one memo
+        may be computed from another."""
         try:
             return self._memo[key]
         except KeyError:
             pass
         with self._memo_lock:
+            lock = self._key_locks.setdefault(key, threading.RLock())
+        with lock:
             if key not in self._memo:
                 self._memo[key] = compute()
             return self._memo[key]
