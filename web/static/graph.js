@@ -55,7 +55,7 @@
     var elements = data.nodes.map(function (n) {
       var kind = kinds[n.kind] || {};
       return { group: "nodes", data: { id: n.id, label: n.label, short: n.short || n.label, kind: n.kind,
-                 size: n.size, drawn: n.size, colour: kind.colour || "#555", shape: kind.shape || "ellipse", rank: n.betweenness },
+                 size: n.size, drawn: n.size, valign: "bottom", halign: "center", mx: 0, my: 3, colour: kind.colour || "#555", shape: kind.shape || "ellipse", rank: n.betweenness },
                position: { x: n.x || 0, y: n.y || 0 } };
     }).concat(data.edges.map(function (e, i) {
       return { group: "edges", data: { id: "e" + i, source: e.source, target: e.target, weight: e.weight,
@@ -76,7 +76,8 @@
         { selector: "node", style: {
           "background-color": "data(colour)", shape: "data(shape)", width: "data(drawn)", height: "data(drawn)",
           label: "data(short)", color: "#1d2430", "font-family": "system-ui, sans-serif", "font-size": FONT,
-          "text-valign": "bottom", "text-halign": "center", "text-margin-y": 3, "text-wrap": "wrap",
+          "text-valign": "data(valign)", "text-halign": "data(halign)", "text-margin-x": "data(mx)",
+          "text-margin-y": "data(my)", "text-wrap": "wrap",
           "text-max-width": LABEL_WIDTH, "text-background-color": "#ffffff", "text-background-opacity": 0.85,
           "text-background-padding": 1, "min-zoomed-font-size": 0 } },
         { selector: "node.quiet", style: { "text-opacity": 0, "text-background-opacity": 0 } },
@@ -99,7 +100,7 @@
         cy.nodes().forEach(function (node) { node.data("drawn", Math.max(node.data("size"), MIN_NODE / z)); });
       });
       cy.style().selector("node").style({ "font-size": FONT / z, "text-max-width": LABEL_WIDTH / z,
-        "text-margin-y": 3 / z, "text-background-padding": 1 / z }).update();
+        "text-background-padding": 1 / z }).update();
     }
     function overlaps(a, b) { return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2; }
     function placeLabels() {
@@ -109,16 +110,46 @@
       var shown = cy.nodes().not(".gone");
       var order = first.not(".gone").toArray().sort(byRank).concat(shown.not(first).toArray().sort(byRank));
       var taken = [];
+      // A label drawn over another node is hidden by it: the bodies on screen count as taken too.
+      var bodies = shown.not(".faded").filter(function (n) { return overlaps(n.boundingBox({ includeLabels: false }), view); })
+        .map(function (n) { return { id: n.id(), box: n.boundingBox({ includeLabels: false }) }; });
       cy.batch(function () {
         order.forEach(function (node) {
-          var box = node.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
-          var grown = { x1: box.x1 - margin, x2: box.x2 + margin, y1: box.y1 - margin, y2: box.y2 + margin };
-          var onScreen = overlaps(grown, view);
-          var free = onScreen && !node.hasClass("faded") && taken.every(function (t) { return !overlaps(grown, t); });
-          if (free) { taken.push(grown); node.removeClass("quiet"); } else { node.addClass("quiet"); }
+          var spot = node.hasClass("faded") ? null : freeSpot(node, margin, view, taken, bodies);
+          if (spot) {
+            taken.push(spot.box);
+            node.data({ valign: spot.valign, halign: spot.halign, mx: spot.mx, my: spot.my });
+            node.removeClass("quiet");
+          } else {
+            node.addClass("quiet");
+          }
         });
         cy.nodes(".gone").addClass("quiet");
       });
+    }
+    // Where a node's label can go: below it, else above, to the right or to the left; the first place
+    // wholly on screen that overlaps no label already placed and no other node.
+    function freeSpot(node, margin, view, taken, bodies) {
+      var box = node.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+      var w = box.x2 - box.x1, h = box.y2 - box.y1, at = node.position(), r = node.data("drawn") / 2;
+      var gap = 3 / cy.zoom();
+      var spots = [
+        { valign: "bottom", halign: "center", mx: 0, my: gap, x1: at.x - w / 2, y1: at.y + r + gap },
+        { valign: "top", halign: "center", mx: 0, my: -gap, x1: at.x - w / 2, y1: at.y - r - gap - h },
+        { valign: "center", halign: "right", mx: gap, my: 0, x1: at.x + r + gap, y1: at.y - h / 2 },
+        { valign: "center", halign: "left", mx: -gap, my: 0, x1: at.x - r - gap - w, y1: at.y - h / 2 }
+      ];
+      for (var i = 0; i < spots.length; i += 1) {
+        var s = spots[i];
+        var grown = { x1: s.x1 - margin, y1: s.y1 - margin, x2: s.x1 + w + margin, y2: s.y1 + h + margin };
+        if (grown.x1 >= view.x1 && grown.x2 <= view.x2 && grown.y1 >= view.y1 && grown.y2 <= view.y2 &&
+            taken.every(function (t) { return !overlaps(grown, t); }) &&
+            bodies.every(function (b) { return b.id === node.id() || !overlaps(grown, b.box); })) {
+          s.box = grown;
+          return s;
+        }
+      }
+      return null;
     }
     function byRank(a, b) {
       return (b.data("size") - a.data("size")) || (a.data("label") < b.data("label") ? -1 : 1);

@@ -21,8 +21,18 @@ from .render import state
 
 
 @cache
+def settings() -> dict:
+    return yaml.safe_load((resources.data_dir() / "charts.yaml").read_text(encoding="utf-8"))
+
+
 def chart_settings() -> list[dict]:
-    return yaml.safe_load((resources.data_dir() / "charts.yaml").read_text(encoding="utf-8"))["charts"]
+    return settings()["charts"]
+
+
+def charted_plans() -> tuple[int, int]:
+    """(plans charted, plans in the release)."""
+    counted = state().release.memo("graph-charts", _count)
+    return (len(counted[0]["series"]) if counted else 0), state().release.memo("graph-chart-plans", lambda: len(_rows("chart-plans")))
 
 
 def charts(share: bool) -> list[dict]:
@@ -46,6 +56,7 @@ def _rows(name: str) -> list[dict]:
 
 def _count() -> list[dict]:
     plans = [(p["key"], p["label"], p["period"] or p["key"]) for p in _rows("chart-plans")]
+    plans = plans[-int(settings().get("latest_plans") or len(plans) or 1):]  # ordered by period
     facets: dict[str, dict[str, set[str]]] = {}  # facet -> action -> values
     labels: dict[tuple[str, str], str] = {}
     plan_of: dict[str, str] = {}

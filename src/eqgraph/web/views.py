@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, jsonify, request, send_from_dir
 from .. import formats
 from ..formats import HTML, ON_GRAPH_VIEW
 from . import graph_page
-from .charts import charts
+from .charts import charted_plans, charts
 from .render import chosen, render, safe_href, state
 
 bp = Blueprint("views", __name__)
@@ -33,7 +33,9 @@ def graphs(fmt=None):
               "edges": len(g["edges"]), "href": url_for("views.graph", name=name)}
              for name, g in state().release.graphs.items()]
     share = request.args.get("share") in ("1", "true", "yes")
+    shown, plans = charted_plans()
     return render("graphs.html", {"title": "Graph views", "views": views, "charts": charts(share), "share": share,
+                                  "charted": shown, "plans": plans,
                                   "counts_href": url_for("views.graphs"),
                                   "shares_href": url_for("views.graphs", share=1)}, fmt)
 
