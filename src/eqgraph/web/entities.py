@@ -1,31 +1,28 @@
 """Entity pages: every node minted under the graph's base is dereferenceable here.
 
-`/id/<path>` shows the node whose IRI is `<base><path>`: an HTML page for people (label, type,
-properties grouped, its identifiers in other datasets ("Elsewhere", each link with its method and
-source), inbound links; for actions the source lines, the evidence of each link and the
-SHACL findings), its JSON twin, and for machines every RDF syntax of the formats table (Turtle,
-N-Triples, JSON-LD, RDF/XML, N-Quads, TriG): by `Accept`, by `?format=` (`turtle`, `ttl`, `xml`, ...),
-or as a twin with the format's extension (`/id/partner/network-rail.ttl`, `.json`, `.rdf`). A path
-that names a node itself is that node, so an identifier with a dot in it (`action/2.6`) stays whole.
+`/id/<path>` shows the node whose IRI is `<base><path>`: an HTML page for people that starts with the
+answer for its kind (an action's commitment, owner, status and the sentence that decided it; an
+objective's actions in order; ... see eqgraph.web.thing_answers), with how it was read (source lines,
+the evidence of each link, the SHACL findings) and all its recorded facts collapsed below; its JSON
+twin; and for machines every RDF syntax of the formats table (Turtle, N-Triples, JSON-LD, RDF/XML,
+N-Quads, TriG): by `Accept`, by `?format=` (`turtle`, `ttl`, `xml`, ...), or as a twin with the format's
+extension (`/id/partner/network-rail.ttl`, `.json`, `.rdf`). A path that names a node itself is that
+node, so an identifier with a dot in it (`action/2.6`) stays whole. The page's data is built by
+eqgraph.web.things.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from flask import Blueprint, Response, abort, request, url_for
 
-from ..catalogue import bind_values, internal_query
-from ..namespaces import EQG
-from ..store import IRI, BlankNode
 from .. import formats
+from ..catalogue import bind_values, internal_query
 from ..formats import HTML, ON_ENTITY, Format
-from .render import chosen, render, safe_href, state
+from ..store import IRI
+from . import things
+from .render import chosen, render, state
 
 bp = Blueprint("entities", __name__)
-
-HIDDEN = {str(EQG.hasEvidence)}
-TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def _wanted(twin: Format | None) -> Format:
@@ -41,111 +38,63 @@ def _wanted(twin: Format | None) -> Format:
     return chosen(formats.negotiate(request.headers.get("Accept"), ON_ENTITY, HTML))
 
 
-def _properties(rest: str):
-    """(IRI, node, its property rows), or None when nothing in the graph has that name."""
+def _node(rest: str) -> tuple[IRI, dict] | None:
+    """The node named `<base><rest>` and its page data, or None when nothing in the graph has that name."""
     try:
         node = IRI(state().settings.base + rest)
     except ValueError:
         return None
-    rows = list(state().release.store.query(bind_values(internal_query("entity-properties"), {"entity": node})))
-    return (node.value, node, rows) if rows else None
+    data = things.page(node)
+    return (node, data) if data is not None else None
 
 
 @bp.route("/id/<path:rest>")
 def entity(rest: str):
-    found, twin = _properties(rest), None
+    found, twin = _node(rest), None
     stem, dot, extension = rest.rpartition(".")
     if found is None and dot and "/" not in extension:
         twin = formats.resolve(extension, ON_ENTITY)
-        found = _properties(stem) if twin is not None else None
+        found = _node(stem) if twin is not None else None
     if found is None:
         abort(404, f"nothing in the graph is called {state().settings.base + rest}")
-    iri, node, properties = found
+    node, data = found
     wanted = _wanted(twin)
-    headers = {"Vary": "Accept"}
     if wanted.kind == "graph":
         store = state().release.store
         triples = store.query(bind_values(internal_query("entity-graph"), {"entity": node}))
         body = store.serialize_triples(triples, wanted.writer, state().prefixes)
-        return Response(body, content_type=wanted.content_type, headers={**headers, "Access-Control-Allow-Origin": "*"})
-    data = describe(iri, properties)
-    return render("entity.html", data, wanted.name)
+        return Response(body, content_type=wanted.content_type,
+                        headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"})
+    shown = {**data, "formats": _twins(node.value), "answer": _filtered(data["answer"])}
+    return render(_template(data["kind"]), shown, wanted.name)
 
 
-def _value(term, label) -> dict:
-    if isinstance(term, IRI):
-        return {"iri": term.value, "href": safe_href(term.value),
-                "text": label.value if label is not None else _short(term.value)}
-    if isinstance(term, BlankNode):
-        return {"text": "(details)"}
-    return {"text": term.value, "lines": term.value.split("\n")}
+TEMPLATES = {"action": "entity/action.html", "objective": "entity/objective.html", "plan": "entity/plan.html",
+             "strategy": "entity/actions_of.html", "partner": "entity/actions_of.html",
+             "community": "entity/actions_of.html", "department": "entity/actions_of.html"}
 
 
-def _short(iri: str) -> str:
-    for prefix, namespace in state().prefixes.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
+def _template(kind: str) -> str:
+    return TEMPLATES.get(kind, "entity.html")
 
 
-def _elsewhere(node: IRI) -> list[dict]:
-    """The node's links to other datasets, each an outbound link with how it was made."""
-    found = []
-    for row in state().release.store.query(bind_values(internal_query("entity-elsewhere"), {"entity": node})):
-        target = row["target"].value
-        found.append({
-            "relation": row["relation"].value, "target": target, "href": safe_href(target),
-            "text": row["targetLabel"].value if row["targetLabel"] else target,
-            "scheme": row["scheme"].value,
-            "how": row["relationLabel"].value if row["relationLabel"] else _short(row["relation"].value),
-            "method": row["method"].value, "source": row["source"].value,
-            "note": row["note"].value if row["note"] else "",
-        })
-    return found
-
-
-def describe(iri: str, properties) -> dict:
-    release = state().release
-    node = IRI(iri)
-    groups: "OrderedDict[str, dict]" = OrderedDict()
-    types, label = [], None
-    elsewhere = _elsewhere(node)
-    shown_elsewhere = {(link["relation"], link["target"]) for link in elsewhere}
-    for row in properties:
-        prop = row["property"].value
-        if prop == TYPE:
-            types.append(_value(row["value"], row["valueLabel"]))
-            continue
-        if prop in HIDDEN or (prop, row["value"].value) in shown_elsewhere:
-            continue
-        if prop in ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"):
-            label = label or row["value"].value
-        group = groups.setdefault(prop, {"property": prop, "label": (row["propertyLabel"].value
-                                                                      if row["propertyLabel"] else _short(prop)),
-                                         "values": []})
-        value = _value(row["value"], row["valueLabel"])
-        if value not in group["values"]:
-            group["values"].append(value)
-    inbound = [{"subject": _value(r["subject"], r["subjectLabel"]),
-                "property": r["propertyLabel"].value if r["propertyLabel"] else _short(r["property"].value)}
-               for r in release.store.query(bind_values(internal_query("entity-inbound"), {"entity": node}))]
-    data = {"title": label or _short(iri), "iri": iri, "types": types, "properties": list(groups.values()),
-            "inbound": inbound, "elsewhere": elsewhere, "findings": release.report.get(iri, []), "evidence": [],
-            "source": None,
-            "formats": _twins(iri)}
-    is_action = any(t.get("iri") == str(EQG.Action) for t in types)
-    if is_action or any(t.get("iri") in (str(EQG.EqualityObjective), str(EQG.PriorityArea)) for t in types):
-        for row in release.store.query(bind_values(internal_query("action-source"), {"entity": node})):
-            first, last = int(row["first"].value), int(row["last"].value)
-            data["source"] = {"document": row["document"].value, "first": first, "last": last,
-                              "lines": [{"number": n, "cells": text.split("\t")}
-                                        for n, text in release.document_lines(row["document"].value, first, last)]}
-    if is_action:
-        data["evidence"] = [
-            {"property": r["propertyLabel"].value if r["propertyLabel"] else _short(r["property"].value),
-             "target": _value(r["target"], r["targetLabel"]), "field": r["field"].value, "words": r["words"].value}
-            for r in release.store.query(bind_values(internal_query("action-evidence"), {"entity": node}))]
-    return data
+def _filtered(answer: dict) -> dict:
+    """The answer with its lists of actions cut to one status when `?status=` names one (the links of a
+    status mix lead there); any other value shows them all."""
+    style = request.args.get("status")
+    styles = {s["style"] for s in answer.get("mix", [])}
+    if not style or style not in styles:
+        return answer
+    shown = dict(answer, status_filter=style)
+    if "groups" in answer:
+        shown["groups"] = [dict(g, actions=[a for a in g["actions"] if a["status"] and a["status"]["style"] == style])
+                           for g in answer["groups"]]
+        shown["groups"] = [g for g in shown["groups"] if g["actions"]]
+    if "plans" in answer:
+        shown["plans"] = [dict(p, actions=[a for a in p["actions"] if a["status"] and a["status"]["style"] == style])
+                          for p in answer["plans"]]
+        shown["plans"] = [p for p in shown["plans"] if p["actions"]]
+    return shown
 
 
 def _twins(iri: str) -> dict[str, str]:
