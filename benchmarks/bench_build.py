@@ -1,7 +1,14 @@
-"""Wall time and peak memory of `eqgraph build`, on the built-in data and on N synthetic plans.
+"""Wall time and peak memory of `eqgraph build`, on the built-in data and on N synthetic plans, and
+what adding one plan to the N costs.
 
 Each case runs `eqgraph build` in a fresh process (so start-up is included in "wall") and also reports
 the pipeline's own timings (work after start-up). Peak memory is the child's max RSS.
+
+* full build: N plans into a new home (nothing to reuse);
+* add one plan: N-1 plans built into a new home first (not timed), then the N plans built there, as
+  `eqgraph add` does: each plan already built is reused (eqgraph.buildcache), the store of the
+  previous release copied with the changed graphs replaced, the dumps' unchanged members kept. Printed
+  as a share of the full build measured in the same run (target: at most 10%).
 
     python benchmarks/bench_build.py [--plans 100] [--repeat 3]
 """
@@ -36,19 +43,19 @@ result = build(files, Settings.from_env(home=sys.argv[1]))
 t2 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "work": t2 - t1, "triples": result.triples,
                   "actions": sum(len(p.actions) for p in result.compiled.plans),
-                  "timings": result.compiled.timings}))
+                  "reused": result.compiled.reused, "timings": result.compiled.timings}))
 """
 
 
-def run_once(files: list[str]) -> dict:
-    with tempfile.TemporaryDirectory() as home:
+def run_once(files: list[str], home: str | None = None) -> dict:
+    with tempfile.TemporaryDirectory() as fresh:
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", WORK_SCRIPT, home, *files],
+        done = subprocess.run([sys.executable, "-c", WORK_SCRIPT, home or fresh, *files],
                               capture_output=True, text=True, check=True)
         wall = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    figures = json.loads(done.stdout)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
     figures["wall"] = wall
     figures["peak_mb"] = max(peak, before) / 1024
     return figures
@@ -75,7 +82,14 @@ def main() -> None:
     if args.plans:
         with tempfile.TemporaryDirectory() as folder:
             files = [str(p) for p in write_corpus(args.plans, Path(folder))]
-            report(f"{args.plans} synthetic plans", [run_once(files)])
+            full = run_once(files)
+            report(f"{args.plans} synthetic plans, full build", [full])
+            with tempfile.TemporaryDirectory() as home:
+                run_once(files[:-1], home)  # the plans already built
+                added = run_once(files, home)
+            report(f"add one plan to {args.plans - 1} ({added['reused']} reused)", [added])
+            print(f"  add one plan / full build: work {added['work'] / full['work']:.1%}, "
+                  f"wall {added['wall'] / full['wall']:.1%} (target: at most 10%)")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ def test_build_prints_progress_and_a_summary(capsys, tmp_path):
     assert code == 0
     assert "merton-2013-14: 5 objectives, 29 priority areas, 87 actions" in out
     assert "merton-2017-18: 6 objectives, 45 actions" in out
-    assert "eqgraph: ingest:" in err and "eqgraph: validate" not in out
+    assert "eqgraph: plans:" in err and "eqgraph: validate" not in out
     assert "0 violation(s)" in err
 
 

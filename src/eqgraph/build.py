@@ -14,7 +14,6 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import resources
 from .extract import Commitments, Continuity, NewConcept, PlanExtraction
-from .extract.commitments import Report
 from .extract.links import Link
 from .extract.status import Status
 from .model import TITLE_FROM_SOURCE, TITLE_NOT_IN_SOURCE, Action, Objective, Plan, PriorityArea, SourceSpan
@@ -60,7 +59,10 @@ def sort_key(ref: str) -> str:
 
 
 def _positive(value: int) -> Literal:
-    return Literal(value, datatype=XSD.positiveInteger)
+    """A whole number of at least 1 (the shapes say so), typed xsd:integer: triple stores such as Oxigraph
+    keep the derived integer types (xsd:positiveInteger ...) as xsd:integer, and the graph built must be
+    the graph served, byte for byte."""
+    return Literal(value, datatype=XSD.integer)
 
 
 class PlanBuilder:
@@ -90,7 +92,7 @@ class PlanBuilder:
         g.add((node, DCTERMS.title, _text(plan.document)))
         g.add((node, RDFS.label, _text(plan.document)))
         g.add((node, EQG.sha256, _text(plan.sha256)))
-        g.add((node, EQG.lineCount, Literal(plan.line_count, datatype=XSD.nonNegativeInteger)))
+        g.add((node, EQG.lineCount, Literal(plan.line_count, datatype=XSD.integer)))
         if plan.document_title:
             g.add((node, DCTERMS.description, _text(plan.document_title)))
 
@@ -142,16 +144,9 @@ class PlanBuilder:
         g.add((node, EQG.inPlan, self.plan_iri))
         g.add((node, PROV.wasDerivedFrom, self.excerpt(area.span)))
 
-    def action(self, action: Action, links: list[Link], status: Status | None, measurable: bool | None = None,
-               report: Report | None = None) -> None:
+    def action(self, action: Action, links: list[Link], status: Status | None, measurable: bool | None = None) -> None:
         g, plan_id = self.g, self.plan.id
         node = self.iris.action(plan_id, action.ref)
-        if report is not None:
-            g.add((node, EQG.reportsOn, self.iris.commitment(report.commitment)))
-            if report.reworded_from:
-                g.add((node, EQG.rewordedFrom, _text(report.reworded_from)))
-            if report.renumbered_from:
-                g.add((node, EQG.renumberedFrom, _text(report.renumbered_from)))
         g.add((node, RDF.type, EQG.Action))
         g.add((node, EQG.ref, _text(action.ref)))
         g.add((node, EQG.sequence, _positive(action.sequence)))
@@ -211,7 +206,9 @@ class PlanBuilder:
 
 def plan_graph(plan: Plan, extraction: PlanExtraction, iris: Iris, into: Graph | None = None) -> Graph:
     """The triples of one plan (its document, objectives, priority areas, actions), added to `into`
-    (a new graph by default)."""
+    (a new graph by default). Only what the document itself says: which commitment an action reports on
+    depends on the other updates built with it, so it is in `commitments_graph`, and a plan's graph can
+    be kept from one build to the next while other plans come and go."""
     graph = into if into is not None else new_graph()
     builder = PlanBuilder(graph, plan, iris, extraction.council)
     builder.document()
@@ -222,7 +219,7 @@ def plan_graph(plan: Plan, extraction: PlanExtraction, iris: Iris, into: Graph |
         builder.priority_area(area)
     for action in plan.actions:
         builder.action(action, extraction.links.get(action.ref, []), extraction.statuses.get(action.ref),
-                       extraction.measurable.get(action.ref), extraction.reports.get(action.ref))
+                       extraction.measurable.get(action.ref))
     return graph
 
 
@@ -282,6 +279,12 @@ def commitments_graph(commitments: Commitments, plans: Iterable[Plan], iris: Iri
     refs: dict[str, dict[str, str]] = {}  # plan -> commitment -> the ref of its action there
     for (plan_id, ref), report in commitments.reports.items():
         refs.setdefault(plan_id, {})[report.commitment] = ref
+        action = iris.action(plan_id, ref)
+        g.add((action, EQG.reportsOn, iris.commitment(report.commitment)))
+        if report.reworded_from:
+            g.add((action, EQG.rewordedFrom, _text(report.reworded_from)))
+        if report.renumbered_from:
+            g.add((action, EQG.renumberedFrom, _text(report.renumbered_from)))
     for strategy in commitments.strategies:
         for earlier, later in zip(strategy.plans, strategy.plans[1:]):
             g.add((iris.plan(later), EQG.updateOf, iris.plan(earlier)))

@@ -41,6 +41,9 @@ class InputError(EqgraphError):
         where = f"{shown(path)}:{line}" if line else shown(path)
         super().__init__(f"{where}: {self.problem}")
 
+    def __reduce__(self):  # raised in a build worker process, re-raised in the build's own
+        return type(self), (self.path, self.problem, self.line)
+
 
 class ValidationFailed(EqgraphError):
     """The built graph does not conform to the shapes; carries the report."""

@@ -10,6 +10,7 @@ release's build.json, and with `strict` stops the build before anything is built
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import shutil
 import time
@@ -28,16 +29,18 @@ from .graphs import write_views
 from .build import (commitments_graph, continuity_graph, load_ontology, load_vocabularies, new_concepts_graph,
                     new_graph, new_units_graph, plan_graph)
 from .config import Settings
-from .errors import DamageFound, EqgraphError, ValidationFailed, shown
+from .errors import DamageFound, EqgraphError, StoreError, ValidationFailed, shown
 from .extract import Extractor
-from .ingest import Corrections, Damage, ingest_documents
+from .buildcache import BuildCache
+from .ingest import Corrections, Damage, check_plans, ingest_documents
 from .links.linkset import LinkRow, check_subjects, links_graph, read_linksets
 from .links.reference import reference_graphs
 from .model import Plan
 from .namespaces import PREFIXES, Iris
-from .publish import add_description, describe, write_dumps
+from .publish import DESCRIPTION, add_description, describe, write_dumps
 from .store import graph_iri, publish_release
 from .store.oxigraph import OxigraphStore
+from .units import PlanUnit, UnitMaker, canonical_lines, make_units, unit_key
 from .validate import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -51,22 +54,33 @@ def _quiet(_) -> None:
 @dataclass
 class Compiled:
     plans: list[Plan]
-    parts: dict[str, Graph]  # named graph (`store.graph_iri` parts) -> its triples, each triple in one
+    lines: dict[str, list[bytes]]  # named graph (`store.graph_iri` parts) -> its N-Triples lines, sorted;
+    #                                each triple in one part only: the first that has it
     report: Report
     timings: dict[str, float] = field(default_factory=dict)
     damage: list[Damage] = field(default_factory=list)  # evidence that a document lacks something
+    reused: int = 0  # plans whose unit an earlier build had made (eqgraph.buildcache)
+
+    @cached_property
+    def parts(self) -> dict[str, Graph]:
+        """Each part as an rdflib graph (for inspection and tests; the build never parses them back)."""
+        parts = {}
+        for name, lines in self.lines.items():
+            graph = new_graph()
+            graph.parse(data=b"".join(line + b"\n" for line in lines).decode("utf-8"), format="nt")
+            parts[name] = graph
+        return parts
 
     @cached_property
     def graph(self) -> Graph:
         """All parts in one rdflib graph (for inspection and tests; the build never merges them)."""
         merged = new_graph()
-        for part in self.parts.values():
-            merged += part
+        merged.parse(data=b"".join(line + b"\n" for lines in self.lines.values() for line in lines).decode("utf-8"),
+                     format="nt")
         return merged
 
     def triple_count(self) -> int:
-        """Distinct triples (two parts may hold the same one; the store keeps it once)."""
-        return len(self.graph)
+        return sum(len(lines) for lines in self.lines.values())
 
 
 @dataclass
@@ -87,11 +101,16 @@ class _Clock:
         self._last = now
         return self.timings[name]
 
+    def add(self, name: str, seconds: float) -> None:
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
+
 
 def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet, *,
-                  warn: Warn = _quiet, strict: bool = False) -> Compiled:
+                  warn: Warn = _quiet, strict: bool = False, cache: BuildCache | None = None) -> Compiled:
     """Documents -> one validated graph in memory. Raises InputError or ValidationFailed, and with
     `strict` DamageFound when a document shows damage; otherwise each piece of damage goes to `warn`.
+    With a `cache`, each plan's unit an earlier build made from the same document, code and data is
+    reused (eqgraph.buildcache); the result is the same with or without.
 
     Python's cyclic garbage collector is paused meanwhile: building hundreds of thousands of rdflib
     terms otherwise triggers full collections over all of them again and again (a third of the time on
@@ -99,87 +118,133 @@ def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _compile(paths, settings, progress, warn, strict)
+        return _compile(paths, settings, progress, warn, strict, cache or BuildCache(None, settings.base))
     finally:
         if enabled:
             gc.enable()
 
 
-def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn: Warn, strict: bool) -> Compiled:
+def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn: Warn, strict: bool,
+             cache: BuildCache) -> Compiled:
     clock = _Clock()
-    corrections = Corrections.load(resources.corrections_file())
-    damage: list[Damage] = []
-    plans = ingest_documents(paths, corrections, damage)
-    if damage and strict:
-        raise DamageFound(damage)
-    for found in damage:
-        warn(found)
-    progress(f"ingest: {len(plans)} document(s), {sum(len(p.actions) for p in plans)} actions "
-             f"({clock.lap('ingest'):.2f}s)")
-
     iris = Iris(settings.base)
     vocab = load_vocabularies(settings.base)
     references = reference_graphs(settings.base)  # open data records the links point to, by council
     linkset = read_linksets()
-    extractor = Extractor(vocab, iris)
-    clock.lap("load")
-    extractions = {plan.id: extractor.plan(plan) for plan in plans}
-    commitments = extractor.commitments(plans)
-    for (plan_id, ref), report in commitments.reports.items():
-        extractions[plan_id].reports[ref] = report
-    continuities = extractor.continuity(plans, extractions, commitments)
-    minted = new_concepts_graph(extractor.new_concepts) + new_units_graph(extractor.new_units)
-    carried = continuity_graph(continuities, iris, extractor.plan_sequence(plans))
-    carried += commitments_graph(commitments, plans, iris)
     ontology = load_ontology()
-    context = ontology + vocab + minted  # what every plan's links and values may point to
+    base_context = ontology + vocab  # what every plan's links and values may point to
     for part in references.values():
-        context += part
+        base_context += part
+    clock.lap("load")
+
+    # Each plan alone (eqgraph.units): reused from an earlier build when its document, manifest entry,
+    # code and data are the same, else made, in worker processes when there are several to make.
+    keys = [unit_key(cache, Path(path)) for path in paths]
+    units: list[PlanUnit | None] = [cache.get(key) for key in keys]
+    missing = [(Path(path), key) for path, key, unit in zip(paths, keys, units) if unit is None]
+    if missing:
+        maker = UnitMaker(vocab, base_context, load_shapes("plan"),
+                          iris, Corrections.load(resources.corrections_file()))
+        made = iter(make_units(maker, missing, build_workers()))
+        units = [unit if unit is not None else next(made) for unit in units]
+    made = {key for _, key in missing}
+    for unit in units:
+        if unit.key in made:  # its work, summed over the workers
+            for stage, seconds in unit.timings.items():
+                clock.add(stage, seconds)
+            cache.put(unit.key, unit)
+    reused = len(paths) - len(missing)
+    clock.lap("plans")
+    plans = [unit.plan for unit in units]
+    check_plans(plans)
+    damage = [found for unit in units for found in unit.damage]
+    if damage and strict:
+        raise DamageFound(damage)
+    for found in damage:
+        warn(found)
+    progress(f"plans: {len(plans)} document(s), {sum(len(p.actions) for p in plans)} actions; "
+             + (f"{reused} reused from the last build, " if reused else "")
+             + f"{len(missing)} read, extracted and checked ({clock.timings['plans']:.2f}s)")
+
+    extractions = {unit.plan.id: unit.extraction for unit in units}
+    commitments = Extractor.commitments(plans)
+    continuities = _continuities(plans, {unit.plan.id: unit for unit in units}, commitments, cache)
+    new_concepts, new_units = Extractor.merge_minted(list(extractions.values()))
+    minted = new_concepts_graph(new_concepts) + new_units_graph(new_units)
+    carried = continuity_graph(continuities, iris, Extractor.plan_sequence(plans))
+    carried += commitments_graph(commitments, plans, iris)
+    context = base_context + minted
     links = links_graph(_linked(linkset, settings.base, context, [iris.plan(plan.id) for plan in plans]),
                         settings.base)
-    clock.lap("extract")
-    progress(f"extract: {sum(len(l) for e in extractions.values() for l in e.links.values())} links, "
-             f"{len(continuities)} continuity pairs ({clock.timings['extract']:.2f}s)")
+    clock.lap("across")
+    progress(f"across plans: {sum(len(l) for e in extractions.values() for l in e.links.values())} links, "
+             f"{len(continuities)} continuity pairs ({clock.timings['across']:.2f}s)")
     for plan in plans:
         for guess in plan.guesses:
             progress(f"guessed: {guess}")
-    if extractor.new_units:
+    if new_units:
         kinds = Counter("council" if not hasattr(u, "department") else "department" if u.department else "division"
-                        for u in extractor.new_units)
+                        for u in new_units)
         progress("new to the vocabularies, added for review (`eqgraph names` lists them): "
                  + ", ".join(f"{n} {kind}(s)" for kind, n in sorted(kinds.items())))
 
     catalogue = catalogue_graph(load_catalogue(), settings.base)  # the saved queries, findable with the data
-    # The vocabularies are checked once; each plan is checked against the plan shapes with them as
-    # read-only context (never copied), so the cost grows linearly with the number of plans.
-    # Continuity spans plans, so it is checked once with the vocabularies, not with every plan.
+    # The vocabularies and what spans plans are checked once here; each plan was checked in its unit.
     report = validate(ReadOnlyGraphAggregate([context, carried, links]), load_shapes("vocabulary"))
-    plan_shapes = load_shapes("plan")
-    clock.lap("validate")
+    for unit in units:
+        report.extend(unit.report)
     # Named graphs, in this order: a triple two parts share is stored once, in the first that has it.
     parts = {"ontology": ontology, "vocabularies": vocab + minted, **references, "links": links,
              "continuity": carried, "catalogue": catalogue}
-    graphs = []
-    for index, plan in enumerate(plans, start=1):
-        graphs.append(plan_graph(plan, extractions[plan.id], iris))
-        parts[f"plan/{plan.id}"] = graphs[-1]
-        if len(plans) > 5 and index % 20 == 0:
-            progress(f"build: {index}/{len(plans)} plans")
-    clock.lap("build")
-    for found in validate_plans(graphs, context, plan_shapes, build_workers()):
-        report.extend(found)
+    lines = {name: canonical_lines(part) for name, part in parts.items()}
+    for unit in units:
+        lines[f"plan/{unit.plan.id}"] = unit.lines
+    lines = _each_once(lines)
     clock.lap("validate")
-    progress(f"build: {sum(len(p) for p in parts.values())} triples ({clock.timings.get('build', 0):.2f}s); "
-             f"validate: {len(report.violations)} violation(s), {len(report.warnings)} warning(s), "
-             f"{len(report.notes)} note(s) ({clock.timings.get('validate', 0):.2f}s)")
-    compiled = Compiled(plans, parts, report, clock.timings, damage)
+    progress(f"build: {sum(len(l) for l in lines.values())} triples; validate: {len(report.violations)} "
+             f"violation(s), {len(report.warnings)} warning(s), {len(report.notes)} note(s) "
+             f"({clock.timings['validate']:.2f}s)")
+    compiled = Compiled(plans, lines, report, clock.timings, damage, reused)
     if not report.conforms:
         raise ValidationFailed(report)
     return compiled
 
 
+def _continuities(plans: list[Plan], units: dict[str, PlanUnit], commitments, cache: BuildCache) -> list:
+    """Carried-over pairs between consecutive plans of different strategies (the updates of one
+    strategy report on the same commitments instead), each pair of plans compared once and kept."""
+    from .extract.continuity import continuity, plan_sequence
+
+    found = []
+    for earlier, later in plan_sequence(plans):
+        if commitments.same_strategy(earlier.id, later.id):
+            continue
+        key = cache.key("continuity", units[earlier.id].key, units[later.id].key)
+        pairs = cache.get(key)
+        if pairs is None:
+            links = {(plan.id, ref): found_links for plan in (earlier, later)
+                     for ref, found_links in units[plan.id].extraction.links.items()}
+            pairs = continuity(earlier, later, links)
+            cache.put(key, pairs)
+        found += pairs
+    return found
+
+
+def _each_once(parts: dict[str, list[bytes]]) -> dict[str, list[bytes]]:
+    """Each triple in the first part that holds it (a union default graph would count it twice)."""
+    seen: set[bytes] = set()
+    kept = {}
+    for name, lines in parts.items():
+        if seen.isdisjoint(lines):
+            kept[name] = lines
+        else:
+            kept[name] = [line for line in lines if line not in seen]
+        seen.update(kept[name])
+    return kept
+
+
 def build_workers() -> int:
-    """Processes that validate plans at once (EQGRAPH_BUILD_WORKERS; default: the cores, at most 4)."""
+    """Processes that make plan units at once (EQGRAPH_BUILD_WORKERS; default: the cores, at most 4)."""
     import os
 
     raw = os.environ.get("EQGRAPH_BUILD_WORKERS")
@@ -189,33 +254,6 @@ def build_workers() -> int:
         except ValueError:
             raise EqgraphError(f"EQGRAPH_BUILD_WORKERS must be a whole number, not {raw[:40]!r}") from None
     return min(os.cpu_count() or 1, 4)
-
-
-_FORKED: tuple | None = None  # (plan graphs, context, shapes), inherited by forked validators
-
-
-def _validate_one(index: int) -> Report:
-    graphs, context, shapes = _FORKED
-    return validate(ReadOnlyGraphAggregate([graphs[index], context]), shapes)
-
-
-def validate_plans(graphs: list[Graph], context: Graph, shapes: Graph, workers: int) -> list[Report]:
-    """Each plan's graph checked against the plan shapes with the shared context, in plan order.
-
-    Plans are independent of each other, so with several of them they are checked in forked worker
-    processes, which inherit the graphs instead of being sent them (pySHACL holds the GIL: threads
-    would not help). The results are the same and in the same order as one after another."""
-    global _FORKED
-    if workers < 2 or len(graphs) < 4:
-        return [validate(ReadOnlyGraphAggregate([graph, context]), shapes) for graph in graphs]
-    import multiprocessing
-
-    _FORKED = (graphs, context, shapes)
-    try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(graphs))) as pool:
-            return pool.map(_validate_one, range(len(graphs)), chunksize=1)
-    finally:
-        _FORKED = None
 
 
 def _linked(rows: list[LinkRow], base: str, context: Graph, plans: list) -> list[LinkRow]:
@@ -229,31 +267,44 @@ def _linked(rows: list[LinkRow], base: str, context: Graph, plans: list) -> list
 
 
 def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet, *,
-          warn: Warn = _quiet, strict: bool = False, publish_store=None) -> BuildResult:
+          warn: Warn = _quiet, strict: bool = False, publish_store=None, use_cache: bool = True) -> BuildResult:
     """Compile, validate and publish a new release; the previous one stays current on any failure.
 
     Beside the store, a release holds the dataset's description (VoID and DCAT, in the named graph
     `description`, computed from the other parts and checked by its shapes: a Violation fails the
     build) and the whole graph as gzip-compressed dumps, which hold the description too
-    (eqgraph.publish)."""
+    (eqgraph.publish).
+
+    What an earlier build made is reused where it is the same (`use_cache`): each plan's unit and each
+    dump's graph members from `<home>/cache` (eqgraph.buildcache), and the previous release's store,
+    copied with the named graphs that changed replaced, when that release was built by the same code
+    and data. The result is the same graph and the same bytes either way."""
     _check_home(settings.home)
-    compiled = compile_graph(paths, settings, progress, warn=warn, strict=strict)
+    cache = BuildCache(settings.home / "cache" if use_cache else None, settings.base)
+    compiled = compile_graph(paths, settings, progress, warn=warn, strict=strict, cache=cache)
     started = time.perf_counter()
-    nquads = as_nquads(compiled.parts, settings.base)
+    digests = {name: _digest(lines) for name, lines in compiled.lines.items()}
+    previous = _previous(settings.home, cache.fingerprint) if use_cache else None
     stored: dict[str, int] = {}
 
     def write(directory: Path) -> None:
-        store = OxigraphStore.create(directory / "store", nquads)
-        publishing = time.perf_counter()
+        clock = _Clock()
+        store = _store(directory / "store", compiled.lines, digests, previous, settings.base)
+        stored["copied"] = previous is not None and store is not None
+        if store is None:  # no release to start from
+            store = OxigraphStore.create(directory / "store", _nquads(compiled.lines, settings.base))
+        clock.lap("load store")
         description = describe(store, settings)
         checked = validate(description, load_shapes("description"))
         compiled.report.extend(checked)
         if not checked.conforms:
             raise ValidationFailed(checked)
         add_description(store, description, settings.base)
-        dumps = write_dumps(store, directory / "dumps", PREFIXES)
+        published = {**compiled.lines, DESCRIPTION: store.graph_lines(graph_iri(settings.base, DESCRIPTION))}
+        clock.lap("describe")
+        dumps = write_dumps(published, directory / "dumps", PREFIXES, settings.base, cache)
         stored["triples"] = store.triple_count()
-        compiled.timings["publish"] = time.perf_counter() - publishing
+        clock.lap("dumps")
         # What the web front end shows next to the graph: the source lines, SHACL results per node,
         # and the graph views (computed once here, never per request).
         documents = directory / "documents"
@@ -263,6 +314,8 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
         report = [result.__dict__ for result in compiled.report.results]
         (directory / "report.json").write_text(json.dumps(report), encoding="utf-8")
         write_views(Catalogue(store), directory / "graphs")
+        clock.lap("views")
+        compiled.timings.update(clock.timings)
         info = {
             "eqgraph": __version__,
             "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -286,6 +339,10 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
             "guesses": [guess for plan in compiled.plans for guess in plan.guesses],
             "read_from_titles": {plan.id: plan.read_from_title for plan in compiled.plans if plan.read_from_title},
             "dumps": dumps,  # file, format, bytes, sha256 of each (eqgraph.store.ReleaseFiles.dumps)
+            # What the next build needs to start from this release's store: the code and data that made
+            # it, and the digest of each named graph it holds (the description is always made again).
+            "fingerprint": cache.fingerprint,
+            "graphs": digests,
         }
         if publish_store is not None:
             # A remote store (store.opening.publish_to): the same quads loaded there as a new version and
@@ -300,10 +357,59 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
         where = f" ({shown(exc.filename)})" if exc.filename else ""
         raise EqgraphError(f"cannot write the graph into {shown(settings.home)}: {exc.strerror or exc}{where}; "
                            "the previous graph is unchanged") from None
+    cache.prune()
     compiled.timings["store"] = time.perf_counter() - started
-    progress(f"store: release {release.name} ({compiled.timings['store']:.2f}s, of which description and "
-             f"dumps {compiled.timings['publish']:.2f}s)")
+    progress(f"store: release {release.name} ({compiled.timings['store']:.2f}s: "
+             + ", ".join(f"{stage} {compiled.timings[stage]:.2f}s" for stage in ("load store", "describe", "dumps", "views"))
+             + ("; the previous release's store copied, the graphs that changed replaced" if stored.get("copied") else "")
+             + ")")
     return BuildResult(compiled, release, stored["triples"])  # each triple once, as stored
+
+
+def _digest(lines: list[bytes]) -> str:
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
+def _nquads(parts: dict[str, list[bytes]], base: str) -> bytes:
+    """The parts as N-Quads, each line in its part's named graph (`<base>graph/<name>`)."""
+    out = []
+    for name, lines in parts.items():
+        suffix = f"<{graph_iri(base, name)}> .\n".encode("utf-8")
+        out.extend(line[:-1] + suffix for line in lines)  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
+    return b"".join(out)
+
+
+def _previous(home: Path, fingerprint: str) -> tuple[Path, dict[str, str]] | None:
+    """The current release's store and its graphs' digests, when the same code and data built it."""
+    try:
+        release = (home / "current").resolve(strict=True)
+        info = json.loads((release / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    graphs = info.get("graphs")
+    if info.get("fingerprint") != fingerprint or not isinstance(graphs, dict) or not (release / "store").is_dir():
+        return None
+    return release / "store", graphs
+
+
+def _store(path: Path, parts: dict[str, list[bytes]], digests: dict[str, str], previous, base: str):
+    """The previous release's store with the graphs that differ replaced, or None without one. A copy
+    that does not hold exactly the triples expected is discarded (the caller then loads them all)."""
+    if previous is None:
+        return None
+    old_store, old = previous
+    drop = [graph_iri(base, name) for name in old if name == DESCRIPTION or old[name] != digests.get(name)]
+    changed = {name: lines for name, lines in parts.items() if old.get(name) != digests[name]}
+    try:
+        store = OxigraphStore.derive(old_store, path, drop, _nquads(changed, base))
+    except (StoreError, OSError):
+        shutil.rmtree(path, ignore_errors=True)
+        return None
+    if store.triple_count() == sum(len(lines) for lines in parts.values()):
+        return store
+    del store
+    shutil.rmtree(path, ignore_errors=True)
+    return None
 
 
 def _check_home(home: Path) -> None:
@@ -357,22 +463,3 @@ def unknown_names(paths: Sequence[Path], settings: Settings):
         plan = next(p for p in plans if p.document == council.document)
         found.append(Candidate(council.label, plan.id, "-", "publisher", 1, council.document, "council"))
     return sorted(found, key=lambda c: (c.plan, c.line, c.kind, c.name))
-
-
-def as_nquads(parts: dict[str, Graph], base: str) -> bytes:
-    """The parts as N-Quads, each in its named graph (`<base>graph/<name>`), each triple once: in the
-    first part that holds it (a union default graph would count a triple held twice twice)."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for name, part in parts.items():
-        suffix = f" <{graph_iri(base, name)}> .\n"
-        for line in part.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines():
-            line = line.strip()
-            if not line or line in seen:
-                continue
-            if "_:" in line.split('"', 1)[0]:  # outside any literal: a blank node
-                # Two parts' blank nodes with one label would merge here; the build mints IRIs instead.
-                raise ValueError(f"a built graph holds a blank node, which its IRI rules never make: {line[:200]}")
-            seen.add(line)
-            out.append(line[:-1].rstrip() + suffix)  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
-    return "".join(sorted(out)).encode("utf-8")

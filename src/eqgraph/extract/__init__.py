@@ -33,12 +33,22 @@ CLASSES = {"unit": ORG.OrganizationalUnit, "partner": EQG.Partner, "community": 
 
 
 @dataclass
+class Minted:
+    """What one plan names that no vocabulary knows, minted for review: strategies named in its cells
+    (NewConcept), its council if unknown (NewCouncil), its unknown units (NewUnit)."""
+
+    concepts: list = field(default_factory=list)
+    councils: list = field(default_factory=list)
+    units: list = field(default_factory=list)
+
+
+@dataclass
 class PlanExtraction:
     links: dict[str, list[Link]] = field(default_factory=dict)  # by action ref
     statuses: dict[str, Status] = field(default_factory=dict)
     measurable: dict[str, bool] = field(default_factory=dict)  # by action ref: has a measurable target
-    reports: dict = field(default_factory=dict)  # by action ref: the commitment it reports on (commitments.Report)
     council: object = None  # the council that publishes the plan (an IRI)
+    minted: Minted = field(default_factory=Minted)
 
 
 class Extractor:
@@ -63,8 +73,17 @@ class Extractor:
         self.themes = ThemeLinker(Vocabulary(vocab, set(vocab.subjects(RDF.type, EQG.Theme))))
         self.units = members["unit"]
         self.lexicon = lexicon
+        self._council_names = dict(self.councils.by_name)
+        self._parents = dict(self.owners.parent)
 
     def plan(self, plan: Plan) -> PlanExtraction:
+        """One plan's links, statuses and what it mints, as if it were the only plan: what a plan reads
+        never depends on the plans read before it, so its result can be kept for the next build
+        (eqgraph.buildcache) and the plans can be read in any process. `merge_minted` joins what several
+        plans minted, the first plan's record of each new thing winning."""
+        self.councils.new, self.councils.by_name = {}, dict(self._council_names)
+        self.owners.new, self.owners.parent = {}, dict(self._parents)
+        self.strategy_cells.new = {}
         council = self.councils.of(plan)
         result = PlanExtraction(council=council)
 
@@ -79,16 +98,23 @@ class Extractor:
             result.links[action.ref] = _dedupe([link for link in links if not foreign(link.target)])
             result.statuses[action.ref] = progress_status(action.update, (*action.key_activity, *action.measures))
             result.measurable[action.ref] = has_measurable_target(action.measures)
+        result.minted = Minted(list(self.strategy_cells.new.values()), list(self.councils.new.values()),
+                               list(self.owners.new.values()))
         return result
 
-    @property
-    def new_concepts(self) -> list[NewConcept]:
-        return list(self.strategy_cells.new.values())
-
-    @property
-    def new_units(self) -> list:
-        """Units and councils the plans name that no vocabulary knows (for review)."""
-        return [*self.councils.new.values(), *self.owners.new.values()]
+    @staticmethod
+    def merge_minted(extractions: Sequence[PlanExtraction]) -> tuple[list[NewConcept], list]:
+        """(new concepts, new councils and units) of the plans, in plan order, each once: the first
+        plan that names a thing gives its record (label, document, line)."""
+        concepts: dict = {}
+        councils: dict = {}
+        units: dict = {}
+        for extraction in extractions:
+            for found, into in ((extraction.minted.concepts, concepts), (extraction.minted.councils, councils),
+                                (extraction.minted.units, units)):
+                for item in found:
+                    into.setdefault(item.iri, item)
+        return list(concepts.values()), [*councils.values(), *units.values()]
 
     @staticmethod
     def plan_sequence(plans: Sequence[Plan]) -> list[tuple[str, str]]:
@@ -119,4 +145,4 @@ def _dedupe(links: list[Link]) -> list[Link]:
     return kept
 
 
-__all__ = ["Commitments", "Continuity", "Extractor", "Link", "NewConcept", "PlanExtraction", "Status"]
+__all__ = ["Commitments", "Continuity", "Extractor", "Link", "Minted", "NewConcept", "PlanExtraction", "Status"]

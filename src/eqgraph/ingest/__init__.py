@@ -115,6 +115,13 @@ def check_sequence(plans: list[Plan]) -> None:
 def ingest_documents(paths, corrections: Corrections | None = None,
                      damage: list[Damage] | None = None) -> list[Plan]:
     plans = [ingest_document(p, corrections, damage) for p in paths]
+    check_plans(plans)
+    return plans
+
+
+def check_plans(plans: list[Plan]) -> None:
+    """What plans built together must be: each with its own id and file name, and each in its place
+    in the sequence (`check_sequence`)."""
     seen: dict[str, Plan] = {}
     names: dict[str, Plan] = {}
     for plan in plans:
@@ -127,7 +134,6 @@ def ingest_documents(paths, corrections: Corrections | None = None,
         seen[plan.id] = plan
         names[plan.document] = plan
     check_sequence(plans)
-    return plans
 
 
-__all__ = ["Corrections", "Damage", "ingest_document", "ingest_documents"]
+__all__ = ["Corrections", "Damage", "check_plans", "ingest_document", "ingest_documents"]

@@ -138,7 +138,24 @@ def read_manifest(manifest: Path) -> list[tuple[Path, PlanEntry]]:
 
 
 def _load(manifest: Path) -> dict[Path, PlanEntry]:
-    return dict(read_manifest(manifest))
+    """A manifest's entries by document, read once per version of the file: a build asks for each of
+    its documents' entries, and a hundred documents beside one manifest would otherwise read it a
+    hundred times."""
+    try:
+        stat = manifest.stat()
+        version = (str(manifest), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        return dict(read_manifest(manifest))  # which reports the problem
+    found = _READ.get(version)
+    if found is None:
+        found = dict(read_manifest(manifest))
+        if len(_READ) >= 64:
+            _READ.clear()
+        _READ[version] = found
+    return dict(found)
+
+
+_READ: dict[tuple, dict[Path, PlanEntry]] = {}
 
 
 def entry_for(document: Path) -> PlanEntry:

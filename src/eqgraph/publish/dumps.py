@@ -5,23 +5,35 @@ Why files written at build time rather than a CONSTRUCT through /sparql: the end
 computed per request would cost a worker's time for every download. Written once, a dump is a static
 file with an ETag (its digest).
 
-Reproducible: the store writes its quads in a fixed order (`OxigraphStore.dump`) and gzip is told
-neither a time (mtime 0) nor a file name, so the same inputs give byte-identical files.
+Each file is a gzip file of several members (RFC 1952 allows any number; gzip, zcat, browsers and
+every gzip library read them as one stream): a header (the prefixes, the JSON-LD context), then one
+member per named graph, then a footer. A graph's member depends only on that graph's triples, the
+format and the prefixes, so it is kept by its digest (eqgraph.buildcache) and a build that changes one
+plan compresses one plan's members, not the whole graph again. The decompressed file is one document
+in its format: N-Quads and TriG keep the named graphs; N-Triples and Turtle give the union (each
+triple is in one graph only: the build stores it in the first part that has it); JSON-LD is compact,
+with the prefixes as its context (`store.jsonld`).
+
+Reproducible: graphs in the order of their IRIs, each graph's lines sorted, and gzip told neither a
+time (mtime 0) nor a file name, so the same graph gives byte-identical files with or without a cache.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import io
+import json
 from collections.abc import Mapping
-from contextlib import ExitStack
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..formats import ON_DUMPS, Format
+from ..store import graph_iri
+from ..store.jsonld import graph_fragment, jsonld_footer, jsonld_header
 
 COMPRESS_LEVEL = 6  # zlib's default: level 9 costs twice the time for 1-2% less
-BUFFER = 1 << 20  # bytes gathered before each write into a gzip stream
+RDF = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
 
 
 def dump_name(fmt: Format) -> str:
@@ -29,27 +41,77 @@ def dump_name(fmt: Format) -> str:
     return f"eqgraph.{fmt.extension}.gz"
 
 
-def write_dumps(store, folder: Path, prefixes: Mapping[str, str]) -> list[dict]:
-    """Write every format of ON_DUMPS into `folder`; returns what the release records of each (file,
-    format, bytes, sha256), in the order of ON_DUMPS."""
+def _pack(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=COMPRESS_LEVEL, mtime=0)
+
+
+def _prefix_lines(prefixes: Mapping[str, str]) -> bytes:
+    """The `@prefix` lines the engine's Turtle and TriG writers put first, as they write them."""
+    one = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
+    written = ox.serialize([one], format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)).splitlines(keepends=True)
+    return b"".join(written[:len(prefixes)])
+
+
+def _body(writer: str, graph: str, lines: list[bytes], prefixes: Mapping[str, str]) -> bytes:
+    """One named graph in a format, without what the file's header already says."""
+    if writer == "nt":
+        return b"".join(line + b"\n" for line in lines)
+    name = f"<{graph}>".encode("utf-8")
+    if writer == "nq":
+        return b"".join(line[:-1] + name + b" .\n" for line in lines)  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
+    triples = ox.parse(b"".join(line + b"\n" for line in lines), format=ox.RdfFormat.N_TRIPLES)
+    if writer == "jsonld":
+        return graph_fragment(graph, triples, prefixes)
+    if writer == "trig":
+        target = ox.NamedNode(graph)
+        triples = (ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+    written = ox.serialize(triples, format=RDF[writer], prefixes=dict(prefixes))
+    skip = len(prefixes)
+    return b"".join(written.splitlines(keepends=True)[skip:]) if skip else written
+
+
+def write_dumps(graphs: Mapping[str, list[bytes]], folder: Path, prefixes: Mapping[str, str], base: str,
+                cache=None) -> list[dict]:
+    """Write every format of ON_DUMPS into `folder` from the named graphs (part name -> sorted N-Triples
+    lines); returns what the release records of each (file, format, bytes, sha256), in the order of
+    ON_DUMPS. With a `cache` (eqgraph.buildcache.BuildCache), each graph's compressed member is kept
+    by what it was made from and reused."""
     folder.mkdir()
-    with ExitStack() as files:
-        outputs = {}
-        for fmt in ON_DUMPS:
-            raw = files.enter_context(open(folder / dump_name(fmt), "wb"))
-            # filename="" keeps the name out of the header (GzipFile would take it from `raw`); the
-            # buffer turns the writers' many small writes into few calls to zlib.
-            packed = files.enter_context(
-                gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=COMPRESS_LEVEL, mtime=0))
-            outputs[fmt.writer] = files.enter_context(io.BufferedWriter(packed, BUFFER))
-        store.dump(outputs, prefixes)  # one read of the store for every format
+    named = sorted((graph_iri(base, name), lines) for name, lines in graphs.items() if lines)
+    graph_keys = {graph: hashlib.sha256(b"\n".join(lines)).hexdigest() for graph, lines in named}
+    shape = json.dumps(sorted(prefixes.items()))
     written = []
     for fmt in ON_DUMPS:
         path = folder / dump_name(fmt)
         digest = hashlib.sha256()
-        with open(path, "rb") as done:
-            for block in iter(lambda: done.read(1 << 20), b""):
-                digest.update(block)
+        with open(path, "wb") as out:
+            def put(member: bytes) -> None:
+                out.write(member)
+                digest.update(member)
+
+            header = _header(fmt.writer, prefixes)
+            if header:
+                put(_pack(header))
+            for index, (graph, lines) in enumerate(named):
+                if fmt.writer == "jsonld":
+                    put(_pack(b"\n" if index == 0 else b",\n"))
+                key = cache.key("dump", fmt.writer, shape, graph, graph_keys[graph]) if cache else None
+                member = cache.get_bytes(key) if cache else None
+                if member is None:
+                    member = _pack(_body(fmt.writer, graph, lines, prefixes))
+                    if cache:
+                        cache.put_bytes(key, member)
+                put(member)
+            if fmt.writer == "jsonld":
+                put(_pack(jsonld_footer()))
         written.append({"file": path.name, "format": fmt.name, "bytes": path.stat().st_size,
                         "sha256": digest.hexdigest()})
     return written
+
+
+def _header(writer: str, prefixes: Mapping[str, str]) -> bytes:
+    if writer in RDF:
+        return _prefix_lines(prefixes)
+    if writer == "jsonld":
+        return jsonld_header(prefixes)
+    return b""

@@ -102,6 +102,30 @@ def _dumps(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def jsonld_header(prefixes: Mapping[str, str]) -> bytes:
+    """The document's start: its context (the prefixes it can use) and the opening of its `@graph`."""
+    return b'{"@context":' + _dumps(_Compactor(prefixes).context) + b',\n"@graph":['
+
+
+def jsonld_footer() -> bytes:
+    return b"\n]}\n"
+
+
+def graph_fragment(graph: str, triples: Iterable, prefixes: Mapping[str, str]) -> bytes:
+    """One named graph as the item of the document's `@graph` that holds it (`{"@id": g, "@graph":
+    [...]}`), from engine triples sorted by subject, predicate and object: what the whole-graph dump
+    writes per graph (eqgraph.publish.dumps), items joined with ",\n"."""
+    from .oxigraph import from_engine
+
+    compact = _Compactor(prefixes)
+    quads = ((None, from_engine(t.subject), from_engine(t.predicate), from_engine(t.object)) for t in triples)
+    parts = [b'{"@id":' + _dumps(compact(graph)) + b',"@graph":[']
+    for index, (subject, group) in enumerate(groupby(quads, key=lambda q: q[1])):
+        parts.append((b"\n" if index == 0 else b",\n") + _dumps(_node(subject, group, compact)))
+    parts.append(b"]}")
+    return b"".join(parts)
+
+
 def write_jsonld(quads: Iterable[Quad], output: BinaryIO, prefixes: Mapping[str, str]) -> None:
     """Write the quads, sorted by graph (None first), subject, predicate and object, as one JSON-LD
     document into `output`."""

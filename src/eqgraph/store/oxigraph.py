@@ -134,6 +134,30 @@ class OxigraphStore:
         store.flush()
         return cls(store, path)
 
+    @classmethod
+    def derive(cls, previous: Path, path: Path, drop: Iterable[str], nquads: bytes) -> "OxigraphStore":
+        """A new store in `path`: the store at `previous` copied (the engine's backup, which links its
+        files instead of copying them where it can, so a large store costs little) without the named
+        graphs `drop`, and with the N-Quads given. `previous` is only read: a server answering from it
+        goes on doing so."""
+        try:
+            ox.Store.read_only(str(previous)).backup(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot copy the graph store at {previous}: {exc}") from exc
+        store = ox.Store(str(path))
+        for graph in drop:
+            store.remove_graph(ox.NamedNode(graph))
+        if nquads:
+            store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        return cls(store, path)
+
+    def graph_lines(self, graph: str) -> list[bytes]:
+        """A named graph's triples as sorted N-Triples lines (the engine's own writing of them)."""
+        lines = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)).splitlines()
+        lines.sort()
+        return lines
+
     # loading (a writable store: the build's, or an operator's own) -------------------------------------
 
     def _parse(self, data: bytes, fmt: str, graph: str | None) -> list:

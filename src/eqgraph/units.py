@@ -1,0 +1,139 @@
+"""One plan's share of a build, made from its document alone: a `PlanUnit`.
+
+A plan is ingested, extracted, built into its named graph and validated against the plan shapes
+without looking at any other plan: the vocabularies, ontology and reference data are the only
+context, and what it mints (its unknown units, its council, strategies named in its cells) is its
+own (`Extractor.plan`). What spans plans (commitments across yearly updates, carried-over pairs,
+the plan sequence, merged minted records) is made afterwards from the units, by the pipeline.
+
+That independence is what lets a build (1) keep each unit for the next build, by a key made of the
+document's bytes, its manifest entry and eqgraph's code and data (eqgraph.buildcache), so adding one
+plan to a hundred computes one unit; and (2) compute the units it lacks in forked worker processes,
+which inherit the vocabularies instead of being sent them.
+
+A unit's graph is kept as sorted N-Triples lines in the store's own canonical form (pyoxigraph's
+writer), the form the store, the digests and the dumps all use.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.graph import ReadOnlyGraphAggregate
+
+from .build import new_concepts_graph, new_units_graph, plan_graph
+from .errors import EqgraphError
+from .extract import Extractor, PlanExtraction
+from .ingest import Corrections, Damage, ingest_document
+from .ingest.manifest import entry_for
+from .model import Plan
+from .namespaces import Iris
+from .validate import Report, validate
+
+
+@dataclass
+class PlanUnit:
+    key: str  # the cache key it was made under (document, manifest entry, code and data)
+    plan: Plan
+    damage: list[Damage]
+    extraction: PlanExtraction
+    lines: list[bytes]  # the plan's named graph: canonical N-Triples lines, sorted, no blank node
+    report: Report
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, when computed here
+
+
+def canonical_lines(graph: Graph) -> list[bytes]:
+    """An rdflib graph as sorted N-Triples lines in the store's form ("<s> <p> <o> ."). A built graph
+    has no blank nodes (its IRI rules never make one): one would merge with another part's of the same
+    label, so it is refused."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    # Through an in-memory store: the engine keeps some literals in a canonical form ("0.450" as
+    # "0.45"), and the lines must be what the store will hold and give back.
+    store = ox.Store()
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()
+    for line in lines:
+        if b"_:" in line.split(b'"', 1)[0]:  # outside any literal: a blank node
+            raise ValueError(f"a built graph holds a blank node, which its IRI rules never make: {line[:200]!r}")
+    lines.sort()
+    return lines
+
+
+class UnitMaker:
+    """Makes units, with what every plan is read and checked against (loaded once per build)."""
+
+    def __init__(self, vocab: Graph, context: Graph, shapes: Graph, iris: Iris, corrections: Corrections):
+        self.extractor = Extractor(vocab, iris)
+        self.context = context  # ontology, vocabularies, reference data: read-only
+        self.shapes = shapes
+        self.iris = iris
+        self.corrections = corrections
+
+    def make(self, path: Path, key: str) -> PlanUnit:
+        clock = time.perf_counter()
+        timings: dict[str, float] = {}
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[name] = now - clock
+            clock = now
+
+        damage: list[Damage] = []
+        plan = ingest_document(path, self.corrections, damage)
+        lap("ingest")
+        extraction = self.extractor.plan(plan)
+        lap("extract")
+        graph = plan_graph(plan, extraction, self.iris)
+        minted = new_concepts_graph(extraction.minted.concepts)
+        minted += new_units_graph([*extraction.minted.councils, *extraction.minted.units])
+        lines = canonical_lines(graph)
+        lap("build")
+        report = validate(ReadOnlyGraphAggregate([graph, self.context, minted]), self.shapes)
+        lap("validate")
+        return PlanUnit(key, plan, damage, extraction, lines, report, timings)
+
+
+def unit_key(cache, path: Path) -> str:
+    """What a unit is made from: the document's bytes and name, and its manifest entry (which plan it
+    is, its period, title, publisher ...), under the cache's fingerprint of code and data."""
+    from .ingest.table import read_document
+
+    data = read_document(path)
+    return cache.key("plan", Path(path).name, repr(entry_for(Path(path))), data)
+
+
+_FORKED: tuple | None = None  # (maker, [(path, key)]), inherited by forked workers
+
+
+def _make_forked(index: int):
+    maker, jobs = _FORKED
+    path, key = jobs[index]
+    try:
+        return maker.make(path, key)
+    except EqgraphError as error:  # re-raised in the build's process, where it is reported
+        return error
+
+
+def make_units(maker: UnitMaker, jobs: list[tuple[Path, str]], workers: int) -> list[PlanUnit]:
+    """Units for `jobs` ((path, key) each), in order: in forked workers when there are several (pySHACL
+    and the extraction hold the GIL, so threads would not help); the same results either way."""
+    global _FORKED
+    if workers < 2 or len(jobs) < 4:
+        return [maker.make(path, key) for path, key in jobs]
+    import multiprocessing
+
+    _FORKED = (maker, jobs)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+            made = pool.map(_make_forked, range(len(jobs)), chunksize=1)
+    finally:
+        _FORKED = None
+    for result in made:
+        if isinstance(result, BaseException):
+            raise result
+    return made

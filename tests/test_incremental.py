@@ -1,0 +1,156 @@
+"""Adding a document costs what the document costs, and gives what a build from nothing gives.
+
+Each build here is compared with a build of the same documents into a new home with the cache off
+(`use_cache=False`): the same named graphs (by digest), byte-identical dumps, the same report.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from eqgraph import buildcache, resources
+from eqgraph.buildcache import BuildCache
+from eqgraph.config import Settings
+from eqgraph.pipeline import build
+from eqgraph.store import open_current
+
+NEXT = resources.root() / "tests" / "data" / "next-documents"
+BUILTIN = resources.builtin_documents()
+YEAR2 = NEXT / "ecc-strategy-2017-21-year-2.txt"
+KINGSMOOR = NEXT / "kingsmoor-2017-18.txt"
+
+
+def _settings(home: Path) -> Settings:
+    return Settings.from_env(home=home)
+
+
+def _summary(home: Path) -> dict:
+    """What a release publishes: its graphs' digests, its dumps' bytes and its findings."""
+    release = (home / "current").resolve()
+    info = json.loads((release / "build.json").read_text(encoding="utf-8"))
+    dumps = {d["file"]: (release / "dumps" / d["file"]).read_bytes() for d in info["dumps"]}
+    return {"graphs": info["graphs"], "dumps": dumps, "triples": info["triples"],
+            "report": (release / "report.json").read_text(encoding="utf-8")}
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """Builds from nothing, by document list, for comparison."""
+    made: dict[tuple, dict] = {}
+
+    def of(paths: list[Path]) -> dict:
+        key = tuple(map(str, paths))
+        if key not in made:
+            home = tmp_path_factory.mktemp("fresh")
+            build(paths, _settings(home), use_cache=False)
+            made[key] = _summary(home)
+        return made[key]
+
+    return of
+
+
+def test_adding_a_plan_reuses_the_others_and_gives_what_a_fresh_build_gives(tmp_path, fresh):
+    progress: list[str] = []
+    build(BUILTIN, _settings(tmp_path))
+    result = build([*BUILTIN, YEAR2], _settings(tmp_path), progress.append)
+    assert result.compiled.reused == 2  # the built-in plans: only the new document was read
+    assert any("the previous release's store copied" in line for line in progress), progress
+    assert _summary(tmp_path) == fresh([*BUILTIN, YEAR2])
+    # the store holds exactly the graph: the saved query sees the Year 2 update
+    store = open_current(tmp_path)
+    assert store.query("ASK { ?plan <https://w3id.org/eqgraph/ontology#updateOf> ?earlier }") is True
+
+
+def test_removing_and_replacing_plans_also_match_a_fresh_build(tmp_path, fresh):
+    build([*BUILTIN, YEAR2, KINGSMOOR], _settings(tmp_path))
+    result = build([*BUILTIN, KINGSMOOR], _settings(tmp_path))
+    assert result.compiled.reused == 3
+    assert _summary(tmp_path) == fresh([*BUILTIN, KINGSMOOR])
+    again = build(BUILTIN, _settings(tmp_path))
+    assert again.compiled.reused == 2
+    assert _summary(tmp_path) == fresh(BUILTIN)
+
+
+def test_a_rebuild_of_the_same_documents_reuses_everything_and_changes_nothing(tmp_path, fresh):
+    build(BUILTIN, _settings(tmp_path))
+    first = _summary(tmp_path)
+    result = build(BUILTIN, _settings(tmp_path))
+    assert result.compiled.reused == 2
+    assert _summary(tmp_path) == first == fresh(BUILTIN)
+
+
+def test_a_changed_document_is_read_again(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    copy = folder / YEAR2.name
+    copy.write_bytes(YEAR2.read_bytes())
+    home = tmp_path / "home"
+    build([*BUILTIN, copy], _settings(home))
+    text = copy.read_text(encoding="utf-8").replace("on track", "On track.", 1)
+    copy.write_text(text, encoding="utf-8")
+    result = build([*BUILTIN, copy], _settings(home))
+    assert result.compiled.reused == 2
+
+
+def test_other_code_or_data_reuses_nothing(tmp_path, monkeypatch):
+    build(BUILTIN, _settings(tmp_path))
+    monkeypatch.setattr(buildcache, "code_fingerprint", lambda: "another version of eqgraph")
+    result = build(BUILTIN, _settings(tmp_path))
+    assert result.compiled.reused == 0
+
+
+def test_a_damaged_cache_entry_is_made_again(tmp_path, fresh):
+    build(BUILTIN, _settings(tmp_path))
+    entries = [p for p in (tmp_path / "cache").rglob("plan-*") if p.is_file()]
+    assert len(entries) == 2
+    entries[0].write_bytes(b"not a pickle")
+    result = build(BUILTIN, _settings(tmp_path))
+    assert result.compiled.reused == 1
+    assert _summary(tmp_path) == fresh(BUILTIN)
+
+
+def test_the_cache_keeps_one_builds_worth(tmp_path):
+    build([*BUILTIN, YEAR2], _settings(tmp_path))
+    build(BUILTIN, _settings(tmp_path))
+    plans = [p for p in (tmp_path / "cache").rglob("plan-*") if p.is_file()]
+    assert len(plans) == 2  # the Year 2 update's unit went with the build that no longer has it
+
+
+def test_a_store_copy_that_does_not_match_is_not_used(tmp_path, fresh):
+    """A release whose recorded digests do not describe its store (edited by hand, say) is not
+    started from: the copy's triple count gives it away, and the build loads everything."""
+    build(BUILTIN, _settings(tmp_path))
+    info_path = (tmp_path / "current").resolve() / "build.json"
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    plan = next(name for name in info["graphs"] if name.startswith("plan/"))
+    info["graphs"][plan] = "0" * 64  # claims another content: the graph is replaced, so still right
+    info["graphs"]["plan/not-in-the-store"] = "1" * 64  # a graph it never held
+    info_path.write_text(json.dumps(info), encoding="utf-8")
+    build([*BUILTIN, YEAR2], _settings(tmp_path))
+    assert _summary(tmp_path) == fresh([*BUILTIN, YEAR2])
+
+
+def test_dumps_are_gzip_members_that_read_as_one_document(tmp_path):
+    build(BUILTIN, _settings(tmp_path))
+    release = (tmp_path / "current").resolve()
+    nquads = gzip.decompress((release / "dumps" / "eqgraph.nq.gz").read_bytes()).decode("utf-8")
+    jsonld = json.loads(gzip.decompress((release / "dumps" / "eqgraph.jsonld.gz").read_bytes()))
+    info = json.loads((release / "build.json").read_text(encoding="utf-8"))
+    assert len(nquads.splitlines()) == info["triples"]
+    assert "@context" in jsonld and len(jsonld["@graph"]) == len(info["graphs"]) + 1  # and the description
+
+
+def test_no_cache_keeps_nothing(tmp_path):
+    build(BUILTIN, _settings(tmp_path), use_cache=False)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_keys_differ_by_every_part():
+    cache = BuildCache(None, "https://example.org/")
+    assert cache.key("plan", "ab", "c") != cache.key("plan", "a", "bc")
+    assert cache.key("plan", "a") != BuildCache(None, "https://example.org/other/").key("plan", "a")
+    assert cache.get(cache.key("plan", "a")) is None  # no folder: nothing kept, nothing found
