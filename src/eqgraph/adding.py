@@ -15,7 +15,6 @@ graph is then rebuilt; if the build fails, the manifest and documents are put ba
 from __future__ import annotations
 
 import hashlib
-import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -190,8 +189,9 @@ def add(path: Path, request: Request, settings, progress, warn, strict: bool = F
         raise InputError(path, "a folder, not a document: give the document's file")
     if not path.is_file():
         raise InputError(path, "no such file")
-    corrections = Corrections.load(resources.corrections_file())
-    known = {plan.id: plan for plan in (ingest_document(p, corrections) for p in all_documents(settings.home))}
+    from .units import plans_of
+
+    known = {plan.id: plan for plan in plans_of(all_documents(settings.home), settings)}
     entry, plan = identify(path, request, known)
     documents_existed = (settings.home / "documents").is_dir()
     copy_existed = (settings.home / "documents" / path.name).exists()

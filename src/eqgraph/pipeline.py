@@ -27,7 +27,7 @@ from . import __version__, resources
 from .catalogue import Catalogue, catalogue_graph, load_catalogue
 from .graphs import write_views
 from .build import (commitments_graph, continuity_graph, load_ontology, load_vocabularies, new_concepts_graph,
-                    new_graph, new_units_graph, plan_graph)
+                    new_graph, new_units_graph)
 from .config import Settings
 from .errors import DamageFound, EqgraphError, StoreError, ValidationFailed, shown
 from .extract import Extractor

@@ -137,3 +137,23 @@ def make_units(maker: UnitMaker, jobs: list[tuple[Path, str]], workers: int) -> 
         if isinstance(result, BaseException):
             raise result
     return made
+
+
+def plans_of(paths, settings) -> list[Plan]:
+    """The plans of documents as a build reads them: from the units the last build kept, else read
+    now (what `eqgraph add` needs to know of the plans already added, at the cost of reading only
+    those the cache lacks)."""
+    from . import resources
+    from .buildcache import BuildCache
+
+    cache = BuildCache(settings.home / "cache", settings.base)
+    corrections = None
+    plans = []
+    for path in map(Path, paths):
+        unit = cache.get(unit_key(cache, path))
+        if unit is None:
+            corrections = corrections or Corrections.load(resources.corrections_file())
+            plans.append(ingest_document(path, corrections))
+        else:
+            plans.append(unit.plan)
+    return plans
