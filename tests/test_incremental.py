@@ -105,7 +105,7 @@ def test_other_code_or_data_reuses_nothing(tmp_path, monkeypatch):
 
 def test_a_damaged_cache_entry_is_made_again(tmp_path, fresh):
     build(BUILTIN, _settings(tmp_path))
-    entries = [p for p in (tmp_path / "cache").rglob("plan-*") if p.is_file()]
+    entries = [p for p in (tmp_path / "cache" / "build").rglob("plan-*") if p.is_file()]
     assert len(entries) == 2
     entries[0].write_bytes(b"not a pickle")
     result = build(BUILTIN, _settings(tmp_path))
@@ -116,7 +116,7 @@ def test_a_damaged_cache_entry_is_made_again(tmp_path, fresh):
 def test_the_cache_keeps_one_builds_worth(tmp_path):
     build([*BUILTIN, YEAR2], _settings(tmp_path))
     build(BUILTIN, _settings(tmp_path))
-    plans = [p for p in (tmp_path / "cache").rglob("plan-*") if p.is_file()]
+    plans = [p for p in (tmp_path / "cache" / "build").rglob("plan-*") if p.is_file()]
     assert len(plans) == 2  # the Year 2 update's unit went with the build that no longer has it
 
 
@@ -147,6 +147,15 @@ def test_dumps_are_gzip_members_that_read_as_one_document(tmp_path):
 def test_no_cache_keeps_nothing(tmp_path):
     build(BUILTIN, _settings(tmp_path), use_cache=False)
     assert not (tmp_path / "cache").exists()
+
+
+def test_pruning_leaves_other_caches_alone(tmp_path):
+    other = tmp_path / "cache" / "suggest" / "ab"
+    other.mkdir(parents=True)
+    (other / "answer.json").write_text("{}", encoding="utf-8")
+    build(BUILTIN, _settings(tmp_path))
+    build(BUILTIN, _settings(tmp_path))
+    assert (other / "answer.json").exists()
 
 
 def test_keys_differ_by_every_part():

@@ -1,7 +1,7 @@
 """What a build keeps for the next one: each plan's result, and each dump's pieces, by what made them.
 
 Adding a plan to a hundred should cost what that plan costs. So the build keeps, under
-`<home>/cache/`, every result that depends on one document only (the plan ingested, extracted, built
+`<home>/cache/build/`, every result that depends on one document only (the plan ingested, extracted, built
 and validated: `pipeline.PlanUnit`), each carried-over comparison of two plans, and each named graph's
 piece of every dump, in files named by a key: the SHA-256 of everything the result was made from.
 
@@ -61,6 +61,12 @@ def code_fingerprint() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{name}=none".encode("utf-8"))
     return h.hexdigest()
+
+
+def build_cache_dir(home: Path) -> Path:
+    """Where a home's builds keep what they made (beside other caches: `cache/suggest` is the link
+    suggester's)."""
+    return home / "cache" / "build"
 
 
 class BuildCache:
@@ -128,7 +134,7 @@ class BuildCache:
             return 0
         removed = 0
         for shard in self.folder.iterdir():
-            if not shard.is_dir():
+            if not (shard.is_dir() and len(shard.name) == 2):  # only the folders `_path` makes
                 continue
             for entry in shard.iterdir():
                 if entry.name not in self.used:

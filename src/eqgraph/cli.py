@@ -98,7 +98,7 @@ def cmd_build(args) -> int:
 
         publish = publish_to(endpoint, settings.base, _progress(args.quiet))
     result = build(_documents(args), settings, _progress(args.quiet), warn=_warn, strict=args.strict,
-                   publish_store=publish)
+                   publish_store=publish, use_cache=not args.no_cache)
     if not args.quiet:
         _print_report(result.compiled.report)
         for plan in result.compiled.plans:
@@ -521,6 +521,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true",
                    help="refuse documents that show damage (cut short, lines lost, numbers skipped, checksum "
                         "differs from the manifest): exit 2 and write nothing, instead of warning")
+    b.add_argument("--no-cache", action="store_true",
+                   help="make everything again: neither reuse nor keep what builds made of each plan "
+                        "($EQGRAPH_HOME/cache/build) nor start from the current release's store")
 
     a = command("add", "add a new plan or yearly update to the graph, and say where it went", cmd_add,
                 "Add a document to the graph: read which plan it is from its title line (strategy, years,\n"

@@ -31,7 +31,7 @@ from .build import (commitments_graph, continuity_graph, load_ontology, load_voc
 from .config import Settings
 from .errors import DamageFound, EqgraphError, StoreError, ValidationFailed, shown
 from .extract import Extractor
-from .buildcache import BuildCache
+from .buildcache import BuildCache, build_cache_dir
 from .ingest import Corrections, Damage, check_plans, ingest_documents
 from .links.linkset import LinkRow, check_subjects, links_graph, read_linksets
 from .links.reference import reference_graphs
@@ -276,11 +276,11 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
     (eqgraph.publish).
 
     What an earlier build made is reused where it is the same (`use_cache`): each plan's unit and each
-    dump's graph members from `<home>/cache` (eqgraph.buildcache), and the previous release's store,
+    dump's graph members from `<home>/cache/build` (eqgraph.buildcache), and the previous release's store,
     copied with the named graphs that changed replaced, when that release was built by the same code
     and data. The result is the same graph and the same bytes either way."""
     _check_home(settings.home)
-    cache = BuildCache(settings.home / "cache" if use_cache else None, settings.base)
+    cache = BuildCache(build_cache_dir(settings.home) if use_cache else None, settings.base)
     compiled = compile_graph(paths, settings, progress, warn=warn, strict=strict, cache=cache)
     started = time.perf_counter()
     digests = {name: _digest(lines) for name, lines in compiled.lines.items()}

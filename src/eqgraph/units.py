@@ -144,9 +144,9 @@ def plans_of(paths, settings) -> list[Plan]:
     now (what `eqgraph add` needs to know of the plans already added, at the cost of reading only
     those the cache lacks)."""
     from . import resources
-    from .buildcache import BuildCache
+    from .buildcache import BuildCache, build_cache_dir
 
-    cache = BuildCache(settings.home / "cache", settings.base)
+    cache = BuildCache(build_cache_dir(settings.home), settings.base)
     corrections = None
     plans = []
     for path in map(Path, paths):
