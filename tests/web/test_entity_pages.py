@@ -93,7 +93,7 @@ def test_an_action_page_starts_with_the_commitment_its_status_and_the_sentence_t
 
 def test_the_commitment_is_whole_never_cut(client):
     page = get(client, LONG_TITLE)
-    heading = text(re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)).strip()
+    heading = text(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)).strip()
     assert heading == ("Continue to improve the educational outcomes for disadvantaged groups including LAC; SEN; "
                        "and pupils eligible for Free School Meals or Pupil Premium")
     assert "…" not in text(answer_part(page))
@@ -170,6 +170,7 @@ def test_a_department_page_counts_the_actions_of_its_divisions(client):
     above = text(answer_part(get(client, "/id/org/children-schools-and-families")))
     assert "Also called CSF" in above and "Part of London Borough of Merton" in above
     assert "delivered by Merton School Improvement" in above
+    assert re.search(r"\d+ actions in 2 plans, \d+ of them through its divisions and teams", above)
     assert "Its divisions and teams" in above
 
 
@@ -183,7 +184,7 @@ def test_partner_and_strategy_pages_say_what_they_are_and_where_they_act(client)
 
 def test_document_text_on_the_answer_is_escaped(client):
     page = get(client, "/id/plan/merton-2017-18/action/1.2")
-    heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
     assert "east &amp; west Merton" in heading
     templates = resources.root() / "web" / "templates"
     for template in [templates / "entity.html", *(templates / "entity").glob("*.html")]:
@@ -253,5 +254,5 @@ def test_a_reworded_commitment_says_how_it_was_worded_before(yearly):
 
 def test_a_plan_page_names_the_yearly_updates_before_and_after(yearly):
     above = text(answer_part(get(yearly, "/id/plan/ecc-strategy-2017-21-year-2")))
-    assert "Before it: Equality and Community Cohesion Strategy 2017-21 Action Plan – Year 1 update" in above
+    assert above.count("Before it: Equality and Community Cohesion Strategy 2017-21 Action Plan – Year 1 update") == 1
     assert "After it: Equality and Community Cohesion Strategy 2017-21 Action Plan – Year 3 update" in above

@@ -226,8 +226,9 @@ def _plan(node, s: _Statements, data: dict, facts: dict, things) -> dict:
     for row in things.query("page-plan", node):
         part = row["part"].value
         if part == "objective":
+            untitled = _v(row["titleStatus"]) == _E + "TitleNotInSource"
             objectives[row["item"].value] = {**things.link(row["item"]), "number": int(row["number"].value),
-                                             "title": row["itemLabel"].value, "actions": []}
+                                             "title": "" if untitled else row["itemLabel"].value, "actions": []}
         elif part == "action":
             actions.append((row["item"].value, {"status": _status(_v(row["status"]), facts)}))
         else:
@@ -243,8 +244,8 @@ def _plan(node, s: _Statements, data: dict, facts: dict, things) -> dict:
     return {"objectives": listed, "count": len(everything), "mix": _mix(everything, facts),
             "period": s.text(_E + "period"), "strategy": s.text(_E + "strategyTitle"),
             "update_number": s.text(_E + "updateNumber"), "document": s.text("http://purl.org/dc/terms/description"),
-            "previous": sequence["previous"] + sequence["updates"],
-            "next": sequence["next"] + sequence["updated by"]}
+            "previous": _unique(sequence["previous"] + sequence["updates"]),
+            "next": _unique(sequence["next"] + sequence["updated by"])}
 
 
 # --- a strategy, partner, community or council unit -----------------------------------------------------
@@ -258,7 +259,8 @@ def _actions_of(node, s: _Statements, data: dict, facts: dict, things) -> dict:
         if relation not in config.relations:
             continue
         action = by_action.setdefault(row["action"].value, {**_action_row(row, facts, things),
-                                                            "plan": row["plan"].value, "how": []})
+                                                            "plan": row["plan"].value, "how": [], "direct": False})
+        action["direct"] = action["direct"] or row["via"].value == node.value
         wording = config.relations[relation]
         how = wording["direct"] if row["via"].value == node.value else \
             wording["via"].format(part=_v(row["viaLabel"]) or "a part of it")
@@ -288,7 +290,8 @@ def _actions_of(node, s: _Statements, data: dict, facts: dict, things) -> dict:
             "for_communities": s.links(_E + "concernsCommunity", things),
             "narrower": sorted(narrower, key=lambda n: n["text"].lower()),
             "related": sorted(related, key=lambda n: n["text"].lower()),
-            "plans": listed, "count": len(everything), "mix": _mix(everything, facts)}
+            "plans": listed, "count": len(everything), "mix": _mix(everything, facts),
+            "through_parts": sum(not a["direct"] for a in everything)}
 
 
 def _unique(links: list[dict]) -> list[dict]:
