@@ -15,7 +15,7 @@ from collections import Counter
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, SKOS
 
 from eqgraph import resources
 from eqgraph.catalogue import Catalogue
@@ -110,8 +110,8 @@ def test_another_councils_plan_resolves_to_nothing_of_mertons(councils):
         plan = URIRef(settings.base + f"plan/{name}")
         actions = set(graph.subjects(EQG.inPlan, plan))
         assert actions
-        targets = {o for a in actions for p in (EQG.deliveredBy, EQG.worksWith, EQG.targetsCommunity)
-                   for o in graph.objects(a, p)}
+        targets = {o for a in actions for p in (EQG.deliveredBy, EQG.worksWith, EQG.targetsCommunity,
+                                                 EQG.servesStrategy) for o in graph.objects(a, p)}
         assert not targets & mertons, name
         council = graph.value(plan, DCTERMS.publisher)
         assert council != merton and graph.value(council, EQG.curated) == Literal(False)
@@ -129,6 +129,13 @@ def test_another_councils_plan_resolves_to_nothing_of_mertons(councils):
     assert not set(graph.subjects(EQG.inPlan, kingsmoor)) & {
         o for s in graph.subjects(EQG.inPlan, URIRef(settings.base + "plan/merton-2017-18"))
         for o in graph.objects(s, EQG.carriesOn)}
+    # Its "Housing Strategy" is its own, minted for review, not Merton's curated one of the same name.
+    northfield = URIRef(settings.base + "plan/northfield-2019-20")
+    (housing,) = {o for a in graph.subjects(EQG.inPlan, northfield) for o in graph.objects(a, EQG.servesStrategy)
+                  if "housing" in str(o)}
+    assert str(housing).startswith(settings.base + "strategy/") and str(housing) != settings.base + "strategy/housing-strategy"
+    assert graph.value(housing, EQG.curated) == Literal(False)
+    assert str(graph.value(housing, SKOS.prefLabel)) == "Housing Strategy"
     # National bodies stay shared.
     assert (URIRef(str(kingsmoor) + "/action/1.2.1"), EQG.worksWith, URIRef(settings.base + "partner/jobcentre-plus")) \
         in graph

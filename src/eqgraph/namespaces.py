@@ -78,6 +78,10 @@ class Iris:
     def strategy(self, slug: str) -> URIRef:
         return self._iri("strategy", slug)
 
+    def council_strategy(self, council_slug: str, slug: str) -> URIRef:
+        """A strategy minted for a council whose vocabulary does not know it: `strategy/<council>/<name>`."""
+        return self._iri("strategy", council_slug, slug)
+
     def evidence(self, plan_id: str, ref: str, n: int) -> URIRef:
         return self._iri("plan", plan_id, "action", ref, "link", str(n))
 

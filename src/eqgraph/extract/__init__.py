@@ -85,6 +85,7 @@ class Extractor:
         self.owners.new, self.owners.parent = {}, dict(self._parents)
         self.strategy_cells.new = {}
         council = self.councils.of(plan)
+        slug = str(council).rstrip("/").rsplit("/", 1)[-1]  # what the council's minted things are named by
         result = PlanExtraction(council=council)
 
         def foreign(entity) -> bool:  # another council's unit, partner or community
@@ -92,7 +93,7 @@ class Extractor:
 
         for action in plan.actions:
             owners = self.owners.links(action, council, foreign, plan.document)
-            cell = self.strategy_cells.links(action)
+            cell = self.strategy_cells.links(action, foreign, slug)
             # Units printed in the strategy cell (e.g. "Busines s Improvement") are read like text units.
             links = [*owners, *cell, *self.concepts.links(action, owners), *self.themes.links(action)]
             result.links[action.ref] = _dedupe([link for link in links if not foreign(link.target)])

@@ -37,25 +37,41 @@ class StrategyCellReader:
         self.iris = iris
         self.new: dict[URIRef, NewConcept] = {}
 
-    def links(self, action: Action) -> list[Link]:
+    def links(self, action: Action, foreign=lambda entity: False, council: str = "") -> list[Link]:
+        """The strategies the action's cell names. One of another council's strategies (`foreign`) is
+        not this plan's: what the cell prints there is minted as a strategy of the plan's `council` (a
+        slug), like any strategy no vocabulary of its council knows."""
         cell = action.strategy_text
         if not cell:
             return []
-        found = [m for m in self.lexicon.find(cell) if m.concept in self.strategies]
+        named = [m for m in self.lexicon.find(cell) if m.concept in self.strategies]
+        found = [m for m in named if not foreign(m.concept)]
         links = [Link(action.ref, "servesStrategy", m.concept, STRATEGY_CELL, m.words) for m in found]
         links += [Link(action.ref, "worksWith", self.publishers[m.concept], STRATEGY_CELL, m.words)
                   for m in found if m.concept in self.publishers]
+        for match in named:
+            if foreign(match.concept):
+                printed = " ".join(cell[match.start:match.end].split()) or match.words
+                concept = self._mint(printed, council, cell, "named like another council's curated "
+                                     "strategy, which is not this council's")
+                links.append(Link(action.ref, "servesStrategy", concept.iri, STRATEGY_CELL, printed))
         left = self.lexicon.residue(cell)
-        concept = self._uncurated(left, cell)
+        concept = self._uncurated(left, cell, council)
         if concept is not None:
             links.append(Link(action.ref, "servesStrategy", concept.iri, STRATEGY_CELL, left))
         return links
 
-    def _uncurated(self, left: str, cell: str) -> NewConcept | None:
+    def _uncurated(self, left: str, cell: str, council: str = "") -> NewConcept | None:
         words = [w for w in left.split() if w not in _FILLER and not w.isdigit()]
         if len(words) < 2 or not _PLAN_WORDS.search(left) or _MEASURE.search(left):
             return None
-        iri = self.iris.strategy(re.sub(r"[^a-z0-9]+", "-", left).strip("-"))
+        return self._mint(left, council, cell, "not in the curated strategy vocabulary")
+
+    def _mint(self, words: str, council: str, cell: str, why: str) -> NewConcept:
+        """A strategy no vocabulary of the council knows, named by its council and words
+        (`strategy/<council>/<words>`), so two councils' strategies of one name stay two."""
+        slug = re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-")
+        iri = self.iris.council_strategy(council, slug) if council else self.iris.strategy(slug)
         return self.new.setdefault(iri, NewConcept(
-            iri, "StrategyOrPlan", left[:1].upper() + left[1:],
-            f"Named in a Key strategy/Plan cell ('{cell}'); not in the curated strategy vocabulary."))
+            iri, "StrategyOrPlan", words[:1].upper() + words[1:],
+            f"Named in a Key strategy/Plan cell ('{cell}'); {why}."))
