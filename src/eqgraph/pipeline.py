@@ -302,19 +302,27 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
         add_description(store, description, settings.base)
         published = {**compiled.lines, DESCRIPTION: store.graph_lines(graph_iri(settings.base, DESCRIPTION))}
         clock.lap("describe")
-        dumps = write_dumps(published, directory / "dumps", PREFIXES, settings.base, cache)
-        stored["triples"] = store.triple_count()
-        clock.lap("dumps")
-        # What the web front end shows next to the graph: the source lines, SHACL results per node,
-        # and the graph views (computed once here, never per request).
-        documents = directory / "documents"
-        documents.mkdir()
-        for path in paths:
-            shutil.copyfile(path, documents / Path(path).name)
-        report = [result.__dict__ for result in compiled.report.results]
-        (directory / "report.json").write_text(json.dumps(report), encoding="utf-8")
-        write_views(Catalogue(store), directory / "graphs")
+        # The dumps need only the lines, the views only the store: written side by side, the dumps by a
+        # forked process (which never touches the store), the views here.
+        dumping = _Background(_write_dumps, published, directory / "dumps", settings.base, cache)
+        try:
+            stored["triples"] = store.triple_count()
+            # What the web front end shows next to the graph: the source lines, SHACL results per node,
+            # and the graph views (computed once here, never per request).
+            documents = directory / "documents"
+            documents.mkdir()
+            for path in paths:
+                shutil.copyfile(path, documents / Path(path).name)
+            report = [result.__dict__ for result in compiled.report.results]
+            (directory / "report.json").write_text(json.dumps(report), encoding="utf-8")
+            write_views(Catalogue(store), directory / "graphs")
+        except BaseException:
+            dumping.cancel()
+            raise
         clock.lap("views")
+        dumps, used, compiled.timings["dumps"] = dumping.result()
+        cache.used |= used
+        clock.lap("dumps (after the views)")
         compiled.timings.update(clock.timings)
         info = {
             "eqgraph": __version__,
@@ -360,10 +368,64 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
     cache.prune()
     compiled.timings["store"] = time.perf_counter() - started
     progress(f"store: release {release.name} ({compiled.timings['store']:.2f}s: "
-             + ", ".join(f"{stage} {compiled.timings[stage]:.2f}s" for stage in ("load store", "describe", "dumps", "views"))
+             + ", ".join(f"{stage} {compiled.timings[stage]:.2f}s" for stage in ("load store", "describe", "views", "dumps"))
+             + " (dumps and views side by side)"
              + ("; the previous release's store copied, the graphs that changed replaced" if stored.get("copied") else "")
              + ")")
     return BuildResult(compiled, release, stored["triples"])  # each triple once, as stored
+
+
+def _write_dumps(graphs, folder: Path, base: str, cache: BuildCache):
+    started = time.perf_counter()
+    written = write_dumps(graphs, folder, PREFIXES, base, cache)
+    return written, cache.used, time.perf_counter() - started
+
+
+class _Background:
+    """`function(*args)` in a forked process while this one goes on; `result()` waits for its value
+    (or raises its error). Where fork is not available, or with one core, it runs at once, here."""
+
+    def __init__(self, function, *args):
+        import multiprocessing
+        import os
+
+        self._value = self._error = None
+        self._process = None
+        if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            self._value = function(*args)
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+
+        def run() -> None:
+            try:
+                send.send((True, function(*args)))
+            except BaseException as error:  # noqa: BLE001 - sent to the parent, which raises it
+                send.send((False, error))
+            finally:
+                send.close()
+
+        self._process = context.Process(target=run, daemon=True)
+        self._process.start()
+        send.close()
+
+    def cancel(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+    def result(self):
+        if self._process is None:
+            return self._value
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise EqgraphError(f"the process writing the dumps stopped (exit {self._process.exitcode})") from None
+        self._process.join()
+        if not ok:
+            raise value
+        return value
 
 
 def _digest(lines: list[bytes]) -> str:
