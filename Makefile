@@ -10,7 +10,7 @@ WEBLIB := web/node_modules/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test build setup system-deps bench clean
+.PHONY: run test build setup system-deps bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ bench: setup
 	$(BIN)/python benchmarks/bench_queries.py
 	$(BIN)/python benchmarks/load_test.py
 	$(BIN)/python benchmarks/eval_extraction.py
+
+# Desktop and phone screenshots of every kind of page into var/screenshots/ (outside git), from the graph
+# built in var/ or, if none is, from the built-in plans built into a temporary home. Needs Chromium.
+screenshots: setup
+	$(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) var benchmarks/out web/node_modules
