@@ -33,7 +33,8 @@ def _summary(home: Path) -> dict:
     release = (home / "current").resolve()
     info = json.loads((release / "build.json").read_text(encoding="utf-8"))
     dumps = {d["file"]: (release / "dumps" / d["file"]).read_bytes() for d in info["dumps"]}
-    return {"graphs": info["graphs"], "dumps": dumps, "triples": info["triples"],
+    views = {p.name: p.read_bytes() for p in sorted((release / "graphs").iterdir())}
+    return {"graphs": info["graphs"], "dumps": dumps, "triples": info["triples"], "views": views,
             "report": (release / "report.json").read_text(encoding="utf-8")}
 
 
@@ -163,3 +164,22 @@ def test_keys_differ_by_every_part():
     assert cache.key("plan", "ab", "c") != cache.key("plan", "a", "bc")
     assert cache.key("plan", "a") != BuildCache(None, "https://example.org/other/").key("plan", "a")
     assert cache.get(cache.key("plan", "a")) is None  # no folder: nothing kept, nothing found
+
+
+def test_views_made_from_the_plans_rows_are_the_views_of_the_whole_graph(tmp_path):
+    """Each plan's unit keeps the graph views' rows of its own actions; the views made from them are
+    byte for byte those the same queries give over the whole store (other councils' plans included)."""
+    import tempfile
+
+    from eqgraph.catalogue import Catalogue
+    from eqgraph.graphs import write_views
+    from eqgraph.store.oxigraph import OxigraphStore
+
+    build([*BUILTIN, YEAR2, KINGSMOOR, NEXT / "northfield-2019-20.txt"], _settings(tmp_path))
+    release = (tmp_path / "current").resolve()
+    folder = Path(tempfile.mkdtemp(dir=tmp_path)) / "graphs"
+    write_views(Catalogue(OxigraphStore.open(release / "store")), folder)
+    made = sorted(p.name for p in (release / "graphs").iterdir())
+    assert made and made == sorted(p.name for p in folder.iterdir())
+    for name in made:
+        assert (release / "graphs" / name).read_bytes() == (folder / name).read_bytes(), name

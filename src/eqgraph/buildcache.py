@@ -6,7 +6,7 @@ and validated: `pipeline.PlanUnit`), each carried-over comparison of two plans, 
 piece of every dump, in files named by a key: the SHA-256 of everything the result was made from.
 
 A key always includes the *fingerprint*: eqgraph's own code and data (the package's Python files but
-the web front end's, `data/`, `ontology/`, `shapes/`), the versions of the libraries that shape the output, and the
+the web front end's, `data/`, `ontology/`, `shapes/`, `queries/internal/`), the versions of the libraries that shape the output, and the
 graph's base IRI. Change any of them and every key changes, so nothing made by other code or data
 is ever reused: the cache can only make a build faster, never different. A build that finds nothing
 (a new home, `--no-cache`, another version) does all the work and gives the same bytes.
@@ -29,7 +29,7 @@ from pathlib import Path
 from . import __version__, resources
 
 LIBRARIES = ("rdflib", "pyshacl", "pyoxigraph", "pyspellchecker", "networkx")  # their output is ours
-CODE_FOLDERS = ("data", "ontology", "shapes")  # beside the package's own Python files
+CODE_FOLDERS = ("data", "ontology", "shapes", "queries/internal")  # beside the package's own Python files
 
 
 def digest(*parts: bytes | str) -> str:

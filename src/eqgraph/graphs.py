@@ -154,14 +154,27 @@ def to_json(view: View, graph: nx.Graph, behind: dict[tuple[str, str], list[str]
     }
 
 
-def write_views(catalogue, folder: Path) -> dict[str, dict]:
-    """Compute every view from the store behind `catalogue` and write JSON, GraphML and GEXF files."""
+FACETS = "graph-action-facets"
+
+
+def view_queries() -> dict[str, str]:
+    """The internal queries the views are made from (each answers one row per action and edge or
+    facet, so the rows of a graph are the rows of its plans: eqgraph.units keeps each plan's)."""
+    return {name: internal_query(name) for name in (FACETS, *(view.edges for view in VIEWS))}
+
+
+def write_views(catalogue, folder: Path, rows: dict[str, list[dict]] | None = None) -> dict[str, dict]:
+    """Compute every view and write JSON, GraphML and GEXF files: from `rows` (query name -> rows, as
+    `view_queries` answer), else from the store behind `catalogue`."""
     folder.mkdir(parents=True, exist_ok=True)
-    facet_rows = _rows(catalogue.store, "graph-action-facets")
-    facets, per_action = facet_table(facet_rows)
+
+    def rows_of(name: str) -> list[dict]:
+        return rows.get(name, []) if rows is not None else _rows(catalogue.store, name)
+
+    facets, per_action = facet_table(rows_of(FACETS))
     out = {}
     for view in VIEWS:
-        graph, behind = build_graph(view, _rows(catalogue.store, view.edges))
+        graph, behind = build_graph(view, rows_of(view.edges))
         data = to_json(view, graph, behind, facets, per_action)
         (folder / f"{view.name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         nx.write_graphml(graph, folder / f"{view.name}.graphml")

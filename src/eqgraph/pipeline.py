@@ -60,6 +60,7 @@ class Compiled:
     timings: dict[str, float] = field(default_factory=dict)
     damage: list[Damage] = field(default_factory=list)  # evidence that a document lacks something
     reused: int = 0  # plans whose unit an earlier build had made (eqgraph.buildcache)
+    view_rows: dict[str, list[dict]] | None = None  # the graph views' rows, the plans' together
 
     @cached_property
     def parts(self) -> dict[str, Graph]:
@@ -204,7 +205,11 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     progress(f"build: {sum(len(l) for l in lines.values())} triples; validate: {len(report.violations)} "
              f"violation(s), {len(report.warnings)} warning(s), {len(report.notes)} note(s) "
              f"({clock.timings['validate']:.2f}s)")
-    compiled = Compiled(plans, lines, report, clock.timings, damage, reused)
+    view_rows: dict[str, list[dict]] = {}
+    for unit in units:
+        for name, found in unit.view_rows.items():
+            view_rows.setdefault(name, []).extend(found)
+    compiled = Compiled(plans, lines, report, clock.timings, damage, reused, view_rows)
     if not report.conforms:
         raise ValidationFailed(report)
     return compiled
@@ -315,7 +320,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
                 shutil.copyfile(path, documents / Path(path).name)
             report = [result.__dict__ for result in compiled.report.results]
             (directory / "report.json").write_text(json.dumps(report), encoding="utf-8")
-            write_views(Catalogue(store), directory / "graphs")
+            write_views(Catalogue(store), directory / "graphs", compiled.view_rows)
         except BaseException:
             dumping.cancel()
             raise

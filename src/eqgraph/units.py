@@ -43,6 +43,7 @@ class PlanUnit:
     extraction: PlanExtraction
     lines: list[bytes]  # the plan's named graph: canonical N-Triples lines, sorted, no blank node
     report: Report
+    view_rows: dict[str, list[dict]] = field(default_factory=dict)  # graph views' rows of its actions
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, when computed here
 
 
@@ -72,6 +73,11 @@ class UnitMaker:
         self.shapes = shapes
         self.iris = iris
         self.corrections = corrections
+        # The graph views' queries read one action at a time with the vocabularies: each plan's rows
+        # are its own, and the views of a build are made from its units' rows (eqgraph.graphs).
+        self.views = ox.Store()
+        self.views.bulk_load(b"".join(line + b"\n" for line in canonical_lines(context)),
+                             format=ox.RdfFormat.N_TRIPLES, to_graph=_CONTEXT)
 
     def make(self, path: Path, key: str) -> PlanUnit:
         clock = time.perf_counter()
@@ -95,7 +101,25 @@ class UnitMaker:
         lap("build")
         report = validate(ReadOnlyGraphAggregate([graph, self.context, minted]), self.shapes)
         lap("validate")
-        return PlanUnit(key, plan, damage, extraction, lines, report, timings)
+        rows = self.view_rows(lines + canonical_lines(minted))
+        lap("views")
+        return PlanUnit(key, plan, damage, extraction, lines, report, rows, timings)
+
+    def view_rows(self, lines: list[bytes]) -> dict[str, list[dict]]:
+        """The graph views' rows (eqgraph.graphs.view_queries) over one plan's triples and the
+        context, as the same queries over the whole graph give them for this plan's actions."""
+        from .graphs import view_queries
+
+        self.views.bulk_load(b"".join(line + b"\n" for line in lines), format=ox.RdfFormat.N_TRIPLES,
+                             to_graph=_PLAN)
+        try:
+            return {name: [{variable.value: (None if term is None else term.value)
+                            for variable, term in zip(answer.variables, row)}
+                           for row in answer]
+                    for name, text in view_queries().items()
+                    for answer in (self.views.query(text, default_graph=[_CONTEXT, _PLAN]),)}
+        finally:
+            self.views.remove_graph(_PLAN)
 
 
 def unit_key(cache, path: Path) -> str:
@@ -107,6 +131,8 @@ def unit_key(cache, path: Path) -> str:
     return cache.key("plan", Path(path).name, repr(entry_for(Path(path))), data)
 
 
+_CONTEXT = ox.NamedNode("urn:eqgraph:unit:context")
+_PLAN = ox.NamedNode("urn:eqgraph:unit:plan")
 _FORKED: tuple | None = None  # (maker, [(path, key)]), inherited by forked workers
 
 
