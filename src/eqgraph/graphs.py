@@ -25,7 +25,8 @@ from . import resources
 from .catalogue import internal_query
 from .graph_layout import layout
 
-EXACT_BETWEENNESS = 300  # nodes; above, betweenness is estimated from this many sources
+EXACT_BETWEENNESS = 300  # nodes; above, betweenness is estimated from SAMPLED_SOURCES sources
+SAMPLED_SOURCES = 100  # enough to rank the few hundred nodes whose labels are drawn first
 SHORT = 34  # characters of a label drawn on the graph; the whole label is in the details panel and list
 
 
@@ -105,7 +106,7 @@ def _betweenness(graph: nx.Graph) -> dict[str, float]:
     larger one (a hundred plans' objectives), where exact betweenness would cost seconds per build."""
     if len(graph) <= EXACT_BETWEENNESS:
         return nx.betweenness_centrality(graph) if len(graph) else {}
-    return nx.betweenness_centrality(graph, k=EXACT_BETWEENNESS, seed=18)
+    return nx.betweenness_centrality(graph, k=SAMPLED_SOURCES, seed=18)
 
 
 def facet_table(rows: list[dict]) -> tuple[list[dict], dict[str, list[list[int]]]]:
