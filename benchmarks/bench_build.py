@@ -67,8 +67,10 @@ def report(name: str, runs: list[dict]) -> None:
     print(f"{name}: {runs[0]['actions']} actions, {runs[0]['triples']} triples, {len(runs)} run(s), medians:")
     print(f"  wall (process, incl. start-up) {med('wall'):7.2f} s")
     print(f"  start-up (imports)             {med('import'):7.2f} s")
-    print(f"  work after start-up            {med('work'):7.2f} s   "
-          + "  ".join(f"{k} {v:.2f}" for k, v in steps.items()))
+    print(f"  work after start-up            {med('work'):7.2f} s")
+    print("    stages (wall):                " + ", ".join(f"{k} {v:.2f}" for k, v in steps.items() if "summed" not in k))
+    print("    plan units (CPU, summed over the workers): "
+          + ", ".join(f"{k.split(' (')[0]} {v:.2f}" for k, v in steps.items() if "summed" in k))
     print(f"  peak memory (max RSS)          {max(r['peak_mb'] for r in runs):7.0f} MB")
 
 
