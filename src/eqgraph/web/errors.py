@@ -27,7 +27,7 @@ SECURITY_HEADERS = {  # on every answer, pages and protocol alike
     "X-Frame-Options": "DENY",
 }
 HINTS = {
-    404: "That page does not exist. The saved queries, plans and graph views are linked from the home page.",
+    404: "That page does not exist. The questions, plans and graph views are linked from the home page.",
     400: "The request could not be understood.",
     405: "That method is not allowed here.",
     503: "The service could not answer in time.",
