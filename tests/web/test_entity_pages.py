@@ -256,3 +256,38 @@ def test_a_plan_page_names_the_yearly_updates_before_and_after(yearly):
     above = text(answer_part(get(yearly, "/id/plan/ecc-strategy-2017-21-year-2")))
     assert above.count("Before it: Equality and Community Cohesion Strategy 2017-21 Action Plan – Year 1 update") == 1
     assert "After it: Equality and Community Cohesion Strategy 2017-21 Action Plan – Year 3 update" in above
+
+
+def test_a_list_by_plan_shows_the_newest_plans_and_the_others_on_asking(yearly, monkeypatch):
+    from eqgraph.web import entities
+
+    monkeypatch.setattr(entities, "PLANS_SHOWN", 2)
+    page = answer_part(get(yearly, "/id/partner/network-rail"))
+    periods = re.findall(r'<h3 class="plan" id="plan-[^"]+">.*?\((\d{4}/\d\d)\)', page)
+    assert periods == ["2019/20", "2018/19", "2017/18"]  # newest first (the 2013/14 plan's name holds its period)
+    assert page.count('<ul class="action-list">') == 2 and page.count('class="folded"') == 2
+    assert 'href="/id/partner/network-rail?plan=merton-2013-14#plan-merton-2013-14">Show its 1 action</a>' in page
+    one = answer_part(get(yearly, "/id/partner/network-rail?plan=merton-2013-14"))
+    assert re.findall(r'<span class="ref">([^<]+)</span>', one) == ["1.2.17"] and "show all" in one
+    twin = yearly.get("/id/partner/network-rail.json").get_json()["answer"]["plans"]
+    assert [len(p["actions"]) for p in twin] == [1, 1, 0, 0]  # the twin is the page's data: bounded alike
+
+
+def test_pages_kept_are_bounded_by_count_and_by_the_actions_they_list():
+    from eqgraph.web.things import RecentPages
+
+    def page(actions: int) -> dict:
+        return {"answer": {"count": actions}}
+
+    kept = RecentPages(size=3, weight=100)
+    for n in range(4):
+        kept.get(f"p{n}", lambda: page(1))
+    assert list(kept._pages) == ["p1", "p2", "p3"]  # the least recently asked for went first
+    kept = RecentPages(size=10, weight=100)
+    for n in range(3):
+        kept.get(f"p{n}", lambda: page(1))  # 2 each: the page and its one action
+    kept.get("p0", lambda: page(1))  # asked again: now the most recent
+    kept.get("big", lambda: page(95))
+    assert list(kept._pages) == ["p2", "p0", "big"] and kept._held == 100
+    assert kept.get("nothing", lambda: None) is None and "nothing" not in kept._pages
+    assert kept.get("nothing", lambda: page(1)) is None  # remembered apart as naming nothing

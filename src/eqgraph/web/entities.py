@@ -78,23 +78,33 @@ def _template(kind: str) -> str:
     return TEMPLATES.get(kind, "entity.html")
 
 
+PLANS_SHOWN = 4  # a list of actions by plan shows the newest few plans' actions; the others on asking
+
+
 def _filtered(answer: dict) -> dict:
-    """The answer with its lists of actions cut to one status when `?status=` names one (the links of a
-    status mix lead there); any other value shows them all."""
+    """The answer as this request shows it: lists of actions cut to one status when `?status=` names one
+    (the links of a status mix lead there); a list of actions by plan with the actions of the newest
+    `PLANS_SHOWN` plans, or of the plan `?plan=` names, and only the count of the others, so that a page
+    stays small at a hundred plans. Other values show the page as it is."""
     style = request.args.get("status")
-    styles = {s["style"] for s in answer.get("mix", [])}
-    if not style or style not in styles:
-        return answer
-    shown = dict(answer, status_filter=style)
-    if "groups" in answer:
-        shown["groups"] = [dict(g, actions=[a for a in g["actions"] if a["status"] and a["status"]["style"] == style])
-                           for g in answer["groups"]]
-        shown["groups"] = [g for g in shown["groups"] if g["actions"]]
+    if style and style in {s["style"] for s in answer.get("mix", [])}:
+        def only(actions):
+            return [a for a in actions if a["status"] and a["status"]["style"] == style]
+
+        answer = dict(answer, status_filter=style)
+        if "groups" in answer:
+            answer["groups"] = [dict(g, actions=only(g["actions"])) for g in answer["groups"]]
+            answer["groups"] = [g for g in answer["groups"] if g["actions"]]
+        if "plans" in answer:
+            answer["plans"] = [dict(p, actions=only(p["actions"])) for p in answer["plans"]]
+            answer["plans"] = [dict(p, count=len(p["actions"])) for p in answer["plans"] if p["actions"]]
     if "plans" in answer:
-        shown["plans"] = [dict(p, actions=[a for a in p["actions"] if a["status"] and a["status"]["style"] == style])
-                          for p in answer["plans"]]
-        shown["plans"] = [p for p in shown["plans"] if p["actions"]]
-    return shown
+        wanted = request.args.get("plan")
+        one = wanted if any(p["id"] == wanted for p in answer["plans"]) else None
+        answer = dict(answer, plan_filter=one, plans=[
+            dict(p, folded=True, actions=[]) if (p["id"] != one if one else n >= PLANS_SHOWN) else p
+            for n, p in enumerate(answer["plans"])])
+    return answer
 
 
 def _twins(iri: str) -> dict[str, str]:

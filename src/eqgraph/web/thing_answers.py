@@ -102,30 +102,31 @@ def _action(node, s: _Statements, data: dict, facts: dict, things) -> dict:
             found["plan"] = _plan_link(row["plan"].value, facts)
             found["objective"] = {**things.link(row["item"]), "number": int(row["number"].value),
                                   "text": row["itemLabel"].value}
-            if row["ref"] is not None:
-                found["area"] = {"ref": row["ref"].value, "text": row["text"].value}
+        elif part == "area":
+            found["area"] = {"ref": row["ref"].value, "text": row["text"].value}
         elif part == "measure":
             measures.append((int(row["number"].value), row["text"].value))
         elif part == "update":
             found["progress_text"] = _lines(row["text"].value)
-        elif part == "report":
-            found["history"].append({
-                "action": things.link(row["item"]), "ref": row["ref"].value,
-                "plan": _plan_link(row["plan"].value, facts), "period": row["period"].value,
-                "status": _status(_v(row["status"]), facts), "phrase": _v(row["phrase"]) or "",
-                "reworded": _v(row["reworded"]) or "", "renumbered": _v(row["renumbered"]) or "",
-                "current": row["item"].value == node.value})
         elif part == "dropped":
             found["dropped"].append(_plan_link(row["plan"].value, facts))
-        elif part in ("from", "into"):
-            found["carries_" + part].append({
-                "action": things.link(row["item"]), "ref": row["ref"].value,
-                "plan": _plan_link(row["plan"].value, facts), "text": _lines(row["text"].value)[:1],
-                "status": _status(_v(row["status"]), facts),
-                "score": round(float(row["score"].value), 2) if row["score"] is not None else None,
-                "evidence": _readable(_v(row["evidence"]) or "")})
         elif part == "concerns":
             characteristics[row["item"].value] = things.link(row["item"], row["itemLabel"])
+    for item, r in _records(rows, "report", "item").items():
+        plan = _plan_link(r["plan"].value, facts)
+        found["history"].append({
+            "action": things.link(item), "ref": r["ref"].value, "plan": plan, "period": plan["period"],
+            "status": _status(_v(r.get("status")), facts), "phrase": _v(r.get("phrase")) or "",
+            "reworded": _v(r.get("reworded")) or "", "renumbered": _v(r.get("renumbered")) or "",
+            "current": item == node.value})
+    for part in ("from", "into"):
+        for item, r in _records(rows, part, "item").items():
+            found["carries_" + part].append({
+                "action": things.link(item), "ref": r["ref"].value,
+                "plan": _plan_link(r["plan"].value, facts), "text": _lines(_wording(r))[:1],
+                "status": _status(_v(r.get("status")), facts),
+                "score": round(float(r["score"].value), 2) if "score" in r else None,
+                "evidence": _readable(_v(r.get("evidence")) or "")})
     found["measures"] = [text for _, text in sorted(measures)]
     found["characteristics"] = sorted(characteristics.values(), key=lambda c: c["text"].lower())
     found["history"].sort(key=lambda h: h["period"])
@@ -160,10 +161,29 @@ def _mix(actions: list[dict], facts: dict) -> list[dict]:
             if iri in facts["statuses"]]
 
 
-def _action_row(row, facts: dict, things) -> dict:
-    return {**things.link(row["action"]), "ref": row["ref"].value, "order": row["order"].value,
-            "text": _lines(row["text"].value)[0] if _lines(row["text"].value) else row["ref"].value,
-            "status": _status(_v(row["status"]), facts)}
+def _wording(record) -> str:
+    """What an action commits to, as the document words it: its statement, else its key activity."""
+    return (record.get("statement") or record.get("keyActivity")).value
+
+
+def _records(rows, part: str, key: str) -> dict[str, dict]:
+    """The rows of one part added up per thing (`key`, an IRI): each row of a page query brings a few of
+    a thing's values (what may be missing comes in a row of its own), so a record holds every value
+    bound in any of its rows. In the order the things first appear."""
+    records: dict[str, dict] = {}
+    for row in rows:
+        if row["part"].value == part and row[key] is not None:
+            record = records.setdefault(row[key].value, {})
+            for name in row:
+                if row[name] is not None:
+                    record.setdefault(name, row[name])
+    return records
+
+
+def _action_row(record, facts: dict, things) -> dict:
+    return {**things.link(record["action"]), "ref": record["ref"].value, "order": record["order"].value,
+            "text": (_lines(_wording(record)) or [record["ref"].value])[0],
+            "status": _status(_v(record.get("status")), facts)}
 
 
 # --- an objective ---------------------------------------------------------------------------------------
@@ -175,21 +195,21 @@ def _objective(node, s: _Statements, data: dict, facts: dict, things) -> dict:
     plan = None
     rows = list(things.query("page-objective", node))
     for row in rows:
-        part = row["part"].value
-        if part == "context":
+        if row["part"].value == "context":
             plan = _plan_link(row["plan"].value, facts)
-        elif part == "action":
-            action = _action_row(row, facts, things)
-            action["area"] = ({"ref": row["areaRef"].value, "text": row["areaTitle"].value}
-                              if row["areaRef"] is not None else None)
-            actions[action["iri"]] = {**action, "units": []}
+    for iri, r in _records(rows, "action", "action").items():
+        if "order" not in r:  # not an action: a priority area of the objective
+            continue
+        action = _action_row(r, facts, things)
+        action["area"] = {"ref": r["areaRef"].value, "text": r["areaTitle"].value} if "areaRef" in r else None
+        actions[iri] = {**action, "units": []}
     for row in rows:
         part, action = row["part"].value, row["action"]
         if part == "unit" and action is not None and action.value in actions:
             unit = things.link(row["item"], row["itemLabel"])
             if unit not in actions[action.value]["units"]:
                 actions[action.value]["units"].append(unit)
-        elif part == "strategy" and action is not None:
+        elif part == "strategy" and action is not None and action.value in actions:
             entry = strategies.setdefault(row["item"].value, {**things.link(row["item"], row["itemLabel"]),
                                                               "actions": set()})
             entry["actions"].add(action.value)
@@ -221,18 +241,19 @@ def _by_area(actions: list[dict]) -> list[dict]:
 
 def _plan(node, s: _Statements, data: dict, facts: dict, things) -> dict:
     objectives: dict[str, dict] = {}
-    actions: list[tuple[str, dict | None]] = []
     sequence = {"previous": [], "next": [], "updates": [], "updated by": []}
-    for row in things.query("page-plan", node):
+    rows = list(things.query("page-plan", node))
+    for row in rows:
         part = row["part"].value
         if part == "objective":
-            untitled = _v(row["titleStatus"]) == _E + "TitleNotInSource"
+            untitled = row["titleStatus"].value == _E + "TitleNotInSource"
             objectives[row["item"].value] = {**things.link(row["item"]), "number": int(row["number"].value),
                                              "title": "" if untitled else row["itemLabel"].value, "actions": []}
-        elif part == "action":
-            actions.append((row["item"].value, {"status": _status(_v(row["status"]), facts)}))
-        else:
+        elif part in sequence:
             sequence[part].append(_plan_link(row["item"].value, facts))
+    statuses = {row["action"].value: row["status"].value for row in rows if row["part"].value == "status"}
+    actions = [(row["item"].value, {"status": _status(statuses.get(row["action"].value), facts)})
+               for row in rows if row["part"].value == "action"]
     for objective, action in actions:
         if objective in objectives:
             objectives[objective]["actions"].append(action)
@@ -271,7 +292,7 @@ def _actions_of(node, s: _Statements, data: dict, facts: dict, things) -> dict:
         action["how"].sort(key=lambda how: (how not in direct, how))
         plan = plans.setdefault(action["plan"], {**_plan_link(action["plan"], facts), "actions": []})
         plan["actions"].append(action)
-    listed = sorted(plans.values(), key=lambda p: (p["period"], p["text"]))
+    listed = sorted(plans.values(), key=lambda p: (p["period"], p["text"]), reverse=True)  # newest first
     for plan in listed:
         plan["actions"].sort(key=lambda a: a["order"])
         plan["count"] = len(plan["actions"])

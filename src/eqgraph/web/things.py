@@ -23,19 +23,22 @@ from .render import safe_href, state
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
           "http://purl.org/dc/terms/title")
-PAGES_KEPT = 256  # pages of one release kept at once (a few kilobytes each)
+PAGES_KEPT = 256  # pages of one release kept at once, and at most ...
+ACTIONS_KEPT = 20_000  # ... actions listed on them (a few hundred bytes each): at 100 plans a department
+                       # lists 1,600
 
 
 class RecentPages:
-    """The last `size` pages asked for, by IRI (least recently used first out), safe across threads;
-    names that do not exist are remembered apart (a `.ttl` twin first asks for the name with its
-    extension), so asking for them never pushes a real page out. Two requests for a page not yet kept
-    may both build it; the page is the same either way."""
+    """The last pages asked for, by IRI, least recently used first out, safe across threads: at most
+    `size` pages listing at most `weight` actions in all. Names that do not exist are remembered apart
+    (a `.ttl` twin first asks for the name with its extension), so asking for them never pushes a real
+    page out. Two requests for a page not yet kept may both build it; the page is the same either way."""
 
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self, size: int, weight: int):
+        self.size, self.weight = size, weight
         self._pages: "OrderedDict[str, dict]" = OrderedDict()
         self._missing: "OrderedDict[str, None]" = OrderedDict()
+        self._held = 0
         self._lock = threading.Lock()
 
     def get(self, iri: str, compute):
@@ -46,16 +49,28 @@ class RecentPages:
                     return kept[iri]
         page = compute()
         with self._lock:
-            kept = self._pages if page is not None else self._missing
-            kept[iri] = page
-            while len(kept) > self.size:
-                kept.popitem(last=False)
+            if page is None:
+                self._missing[iri] = None
+                while len(self._missing) > self.size:
+                    self._missing.popitem(last=False)
+            elif iri not in self._pages:
+                self._pages[iri] = page
+                self._held += _weight(page)
+                while len(self._pages) > 1 and (len(self._pages) > self.size or self._held > self.weight):
+                    _, old = self._pages.popitem(last=False)
+                    self._held -= _weight(old)
         return page
+
+
+def _weight(page: dict) -> int:
+    """What a page holds, counted in the actions it lists."""
+    answer = page.get("answer", {})
+    return 1 + answer.get("count", 0) + len(answer.get("actions", ()))
 
 
 def page(node: IRI) -> dict | None:
     """The page data of `node`, or None when the graph says nothing about it."""
-    recent = state().release.memo("entity-pages", lambda: RecentPages(PAGES_KEPT))
+    recent = state().release.memo("entity-pages", lambda: RecentPages(PAGES_KEPT, ACTIONS_KEPT))
     return recent.get(node.value, lambda: _build(node))
 
 
