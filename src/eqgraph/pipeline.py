@@ -24,7 +24,7 @@ from rdflib import Graph, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
 
 from . import __version__, resources
-from .catalogue import Catalogue, catalogue_graph, load_catalogue
+from .catalogue import catalogue_graph, load_catalogue
 from .graphs import write_views
 from .build import (commitments_graph, continuity_graph, load_ontology, load_vocabularies, new_concepts_graph,
                     new_graph, new_units_graph)
@@ -294,40 +294,43 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
 
     def write(directory: Path) -> None:
         clock = _Clock()
-        store = _store(directory / "store", compiled.lines, digests, previous, settings.base)
-        stored["copied"] = previous is not None and store is not None
-        if store is None:  # no release to start from
-            store = OxigraphStore.create(directory / "store", _nquads(compiled.lines, settings.base))
-        clock.lap("load store")
-        description = describe(store, settings)
-        checked = validate(description, load_shapes("description"))
-        compiled.report.extend(checked)
-        if not checked.conforms:
-            raise ValidationFailed(checked)
-        add_description(store, description, settings.base)
-        published = {**compiled.lines, DESCRIPTION: store.graph_lines(graph_iri(settings.base, DESCRIPTION))}
-        clock.lap("describe")
-        # The dumps need only the lines, the views only the store: written side by side, the dumps by a
-        # forked process (which never touches the store), the views here.
-        dumping = _Background(_write_dumps, published, directory / "dumps", settings.base, cache)
+        # Three things at once: the graph views, made from the plans' rows, and the dumps, made from the
+        # lines, each by a forked process, while this one loads the store and describes the dataset.
+        viewing = _Background(_write_views, directory / "graphs", compiled.view_rows)
+        dumping = None
         try:
+            store = _store(directory / "store", compiled.lines, digests, previous, settings.base)
+            stored["copied"] = previous is not None and store is not None
+            if store is None:  # no release to start from
+                store = OxigraphStore.create(directory / "store", _nquads(compiled.lines, settings.base))
+            clock.lap("load store")
+            description = describe(store, settings)
+            checked = validate(description, load_shapes("description"))
+            compiled.report.extend(checked)
+            if not checked.conforms:
+                raise ValidationFailed(checked)
+            add_description(store, description, settings.base)
+            published = {**compiled.lines, DESCRIPTION: store.graph_lines(graph_iri(settings.base, DESCRIPTION))}
+            clock.lap("describe")
+            dumping = _Background(_write_dumps, published, directory / "dumps", settings.base, cache)
             stored["triples"] = store.triple_count()
-            # What the web front end shows next to the graph: the source lines, SHACL results per node,
-            # and the graph views (computed once here, never per request).
+            # What the web front end shows next to the graph: the source lines and the SHACL results.
             documents = directory / "documents"
             documents.mkdir()
             for path in paths:
                 shutil.copyfile(path, documents / Path(path).name)
             report = [result.__dict__ for result in compiled.report.results]
             (directory / "report.json").write_text(json.dumps(report), encoding="utf-8")
-            write_views(Catalogue(store), directory / "graphs", compiled.view_rows)
+            compiled.timings["views"] = viewing.result()
+            clock.lap("waiting for the views")
+            dumps, used, compiled.timings["dumps"] = dumping.result()
+            cache.used |= used
+            clock.lap("waiting for the dumps")
         except BaseException:
-            dumping.cancel()
+            for background in (viewing, dumping):
+                if background is not None:
+                    background.cancel()
             raise
-        clock.lap("views")
-        dumps, used, compiled.timings["dumps"] = dumping.result()
-        cache.used |= used
-        clock.lap("dumps (after the views)")
         compiled.timings.update(clock.timings)
         info = {
             "eqgraph": __version__,
@@ -374,10 +377,16 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
     compiled.timings["store"] = time.perf_counter() - started
     progress(f"store: release {release.name} ({compiled.timings['store']:.2f}s: "
              + ", ".join(f"{stage} {compiled.timings[stage]:.2f}s" for stage in ("load store", "describe", "views", "dumps"))
-             + " (dumps and views side by side)"
+             + " (views and dumps made side by side)"
              + ("; the previous release's store copied, the graphs that changed replaced" if stored.get("copied") else "")
              + ")")
     return BuildResult(compiled, release, stored["triples"])  # each triple once, as stored
+
+
+def _write_views(folder: Path, rows: dict[str, list[dict]]) -> float:
+    started = time.perf_counter()
+    write_views(None, folder, rows)
+    return time.perf_counter() - started
 
 
 def _write_dumps(graphs, folder: Path, base: str, cache: BuildCache):
@@ -391,6 +400,7 @@ class _Background:
     (or raises its error). Where fork is not available, or with one core, it runs at once, here."""
 
     def __init__(self, function, *args):
+        self.name = getattr(function, "__name__", "work").strip("_").replace("_", " ")
         import multiprocessing
         import os
 
@@ -426,7 +436,7 @@ class _Background:
             ok, value = self._receive.recv()
         except EOFError:
             self._process.join()
-            raise EqgraphError(f"the process writing the dumps stopped (exit {self._process.exitcode})") from None
+            raise EqgraphError(f"the process that was to {self.name} stopped (exit {self._process.exitcode})") from None
         self._process.join()
         if not ok:
             raise value
