@@ -165,23 +165,35 @@ def view_queries() -> dict[str, str]:
 
 
 def write_views(catalogue, folder: Path, rows: dict[str, list[dict]] | None = None) -> dict[str, dict]:
-    """Compute every view and write JSON, GraphML and GEXF files: from `rows` (query name -> rows, as
-    `view_queries` answer), else from the store behind `catalogue`."""
+    """Compute every view and write its JSON, GraphML and GEXF files into `folder`: from `rows` (query
+    name -> rows, as `view_queries` answer), else from the store behind `catalogue`. Returns each
+    view's JSON data by name."""
+    if rows is None:
+        rows = {name: _rows(catalogue.store, name) for name in view_queries()}
     folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, data in render_views(rows).items():
+        (folder / name).write_bytes(data)
+        if name.endswith(".json"):
+            written[name[:-len(".json")]] = json.loads(data)
+    return written
 
-    def rows_of(name: str) -> list[dict]:
-        return rows.get(name, []) if rows is not None else _rows(catalogue.store, name)
 
-    facets, per_action = facet_table(rows_of(FACETS))
-    out = {}
+def render_views(rows: dict[str, list[dict]]) -> dict[str, bytes]:
+    """Every view's files (`<view>.json`, `.graphml`, `.gexf`) from the views' rows."""
+    import io
+
+    facets, per_action = facet_table(rows.get(FACETS, []))
+    files: dict[str, bytes] = {}
     for view in VIEWS:
-        graph, behind = build_graph(view, rows_of(view.edges))
+        graph, behind = build_graph(view, rows.get(view.edges, []))
         data = to_json(view, graph, behind, facets, per_action)
-        (folder / f"{view.name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        nx.write_graphml(graph, folder / f"{view.name}.graphml")
-        nx.write_gexf(graph, folder / f"{view.name}.gexf")
-        out[view.name] = data
-    return out
+        files[f"{view.name}.json"] = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        for extension, writer in (("graphml", nx.write_graphml), ("gexf", nx.write_gexf)):
+            out = io.BytesIO()
+            writer(graph, out)
+            files[f"{view.name}.{extension}"] = out.getvalue()
+    return files
 
 
 def _rows(store, name: str) -> list[dict[str, str]]:

@@ -25,7 +25,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 
 from . import __version__, resources
 from .catalogue import catalogue_graph, load_catalogue
-from .graphs import write_views
+from .graphs import render_views
 from .build import (commitments_graph, continuity_graph, load_ontology, load_vocabularies, new_concepts_graph,
                     new_graph, new_units_graph)
 from .config import Settings
@@ -61,6 +61,7 @@ class Compiled:
     damage: list[Damage] = field(default_factory=list)  # evidence that a document lacks something
     reused: int = 0  # plans whose unit an earlier build had made (eqgraph.buildcache)
     view_rows: dict[str, list[dict]] | None = None  # the graph views' rows, the plans' together
+    views: object = None  # with compile_graph(views=True): the views being made (`_Background`)
 
     @cached_property
     def parts(self) -> dict[str, Graph]:
@@ -107,26 +108,34 @@ class _Clock:
 
 
 def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet, *,
-                  warn: Warn = _quiet, strict: bool = False, cache: BuildCache | None = None) -> Compiled:
+                  warn: Warn = _quiet, strict: bool = False, cache: BuildCache | None = None,
+                  views: bool = False) -> Compiled:
     """Documents -> one validated graph in memory. Raises InputError or ValidationFailed, and with
     `strict` DamageFound when a document shows damage; otherwise each piece of damage goes to `warn`.
     With a `cache`, each plan's unit an earlier build made from the same document, code and data is
-    reused (eqgraph.buildcache); the result is the same with or without.
+    reused (eqgraph.buildcache); the result is the same with or without. With `views`, the graph views
+    are begun as soon as the plans are read, in a forked process (`Compiled.views`).
 
     Python's cyclic garbage collector is paused meanwhile: building hundreds of thousands of rdflib
     terms otherwise triggers full collections over all of them again and again (a third of the time on
     100 plans), and nothing built here is garbage until the build ends."""
     enabled = gc.isenabled()
     gc.disable()
+    started: list = []
     try:
-        return _compile(paths, settings, progress, warn, strict, cache or BuildCache(None, settings.base))
+        return _compile(paths, settings, progress, warn, strict, cache or BuildCache(None, settings.base),
+                        started if views else None)
+    except BaseException:
+        for background in started:  # a failed build leaves no process behind
+            background.cancel()
+        raise
     finally:
         if enabled:
             gc.enable()
 
 
 def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn: Warn, strict: bool,
-             cache: BuildCache) -> Compiled:
+             cache: BuildCache, views: list | None) -> Compiled:
     clock = _Clock()
     iris = Iris(settings.base)
     vocab = load_vocabularies(settings.base)
@@ -163,6 +172,16 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
         raise DamageFound(damage)
     for found in damage:
         warn(found)
+    view_rows: dict[str, list[dict]] = {}
+    for unit in units:
+        for name, found_rows in unit.view_rows.items():
+            view_rows.setdefault(name, []).extend(found_rows)
+    # The graph views need nothing but the plans' rows: with `views`, a forked process makes them while
+    # this one goes on with what spans plans and the store (eqgraph.graphs).
+    making = None
+    if views is not None:
+        making = _Background(_render_views, view_rows)
+        views.append(making)
     progress(f"plans: {len(plans)} document(s), {sum(len(p.actions) for p in plans)} actions; "
              + (f"{reused} reused from the last build, " if reused else "")
              + f"{len(missing)} read, extracted and checked ({clock.timings['plans']:.2f}s)")
@@ -195,9 +214,11 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     for unit in units:
         report.extend(unit.report)
     # Named graphs, in this order: a triple two parts share is stored once, in the first that has it.
-    parts = {"ontology": ontology, "vocabularies": vocab + minted, **references, "links": links,
-             "continuity": carried, "catalogue": catalogue}
-    lines = {name: canonical_lines(part) for name, part in parts.items()}
+    lines = {"ontology": _data_lines(cache, "ontology", ontology),
+             "vocabularies": sorted(set(_data_lines(cache, "vocabularies", vocab)) | set(canonical_lines(minted))),
+             **{name: _data_lines(cache, name, part) for name, part in references.items()},
+             "links": canonical_lines(links), "continuity": canonical_lines(carried),
+             "catalogue": canonical_lines(catalogue)}
     for unit in units:
         lines[f"plan/{unit.plan.id}"] = unit.lines
     lines = _each_once(lines)
@@ -205,14 +226,21 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     progress(f"build: {sum(len(l) for l in lines.values())} triples; validate: {len(report.violations)} "
              f"violation(s), {len(report.warnings)} warning(s), {len(report.notes)} note(s) "
              f"({clock.timings['across plans checked']:.2f}s for what spans plans; each plan checked in its unit)")
-    view_rows: dict[str, list[dict]] = {}
-    for unit in units:
-        for name, found in unit.view_rows.items():
-            view_rows.setdefault(name, []).extend(found)
-    compiled = Compiled(plans, lines, report, clock.timings, damage, reused, view_rows)
+    compiled = Compiled(plans, lines, report, clock.timings, damage, reused, view_rows, making)
     if not report.conforms:
         raise ValidationFailed(report)
     return compiled
+
+
+def _data_lines(cache: BuildCache, name: str, graph: Graph) -> list[bytes]:
+    """The lines of a part made from eqgraph's own data files alone (the ontology, the curated
+    vocabularies, the reference cuts), which the cache's fingerprint covers: kept from build to build."""
+    key = cache.key("data-part", name)
+    lines = cache.get(key)
+    if lines is None:
+        lines = canonical_lines(graph)
+        cache.put(key, lines)
+    return lines
 
 
 def _continuities(plans: list[Plan], units: dict[str, PlanUnit], commitments, cache: BuildCache) -> list:
@@ -286,7 +314,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
     and data. The result is the same graph and the same bytes either way."""
     _check_home(settings.home)
     cache = BuildCache(build_cache_dir(settings.home) if use_cache else None, settings.base)
-    compiled = compile_graph(paths, settings, progress, warn=warn, strict=strict, cache=cache)
+    compiled = compile_graph(paths, settings, progress, warn=warn, strict=strict, cache=cache, views=True)
     started = time.perf_counter()
     digests = {name: _digest(lines) for name, lines in compiled.lines.items()}
     previous = _previous(settings.home, cache.fingerprint) if use_cache else None
@@ -294,9 +322,9 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
 
     def write(directory: Path) -> None:
         clock = _Clock()
-        # Three things at once: the graph views, made from the plans' rows, and the dumps, made from the
-        # lines, each by a forked process, while this one loads the store and describes the dataset.
-        viewing = _Background(_write_views, directory / "graphs", compiled.view_rows)
+        # Three things at once: the graph views (begun when the plans were read) and the dumps, each made
+        # from what the plans gave by a forked process, while this one loads the store and describes it.
+        viewing = compiled.views
         dumping = None
         try:
             store = _store(directory / "store", compiled.lines, digests, previous, settings.base)
@@ -313,7 +341,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
             published = {**compiled.lines, DESCRIPTION: store.graph_lines(graph_iri(settings.base, DESCRIPTION))}
             clock.lap("describe")
             dumping = _Background(_write_dumps, published, directory / "dumps", settings.base, cache)
-            stored["triples"] = store.triple_count()
+            stored["triples"] = sum(len(lines) for lines in published.values())  # what the store holds
             # What the web front end shows next to the graph: the source lines and the SHACL results.
             documents = directory / "documents"
             documents.mkdir()
@@ -321,7 +349,10 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
                 shutil.copyfile(path, documents / Path(path).name)
             report = [result.__dict__ for result in compiled.report.results]
             (directory / "report.json").write_text(json.dumps(report), encoding="utf-8")
-            compiled.timings["views"] = viewing.result()
+            files, compiled.timings["views"] = viewing.result()
+            (directory / "graphs").mkdir()
+            for name, data in files.items():
+                (directory / "graphs" / name).write_bytes(data)
             clock.lap("waiting for the views")
             dumps, used, compiled.timings["dumps"] = dumping.result()
             cache.used |= used
@@ -383,10 +414,10 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
     return BuildResult(compiled, release, stored["triples"])  # each triple once, as stored
 
 
-def _write_views(folder: Path, rows: dict[str, list[dict]]) -> float:
+def _render_views(rows: dict[str, list[dict]]) -> tuple[dict[str, bytes], float]:
     started = time.perf_counter()
-    write_views(None, folder, rows)
-    return time.perf_counter() - started
+    files = render_views(rows)
+    return files, time.perf_counter() - started
 
 
 def _write_dumps(graphs, folder: Path, base: str, cache: BuildCache):
