@@ -183,3 +183,64 @@ def test_views_made_from_the_plans_rows_are_the_views_of_the_whole_graph(tmp_pat
     assert made and made == sorted(p.name for p in folder.iterdir())
     for name in made:
         assert (release / "graphs" / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_a_damaged_dump_member_is_made_again(tmp_path, fresh):
+    build(BUILTIN, _settings(tmp_path))
+    members = sorted(p for p in (tmp_path / "cache" / "build").rglob("dump-*") if p.is_file())
+    assert members
+    for member in members[:3]:
+        member.write_bytes(member.read_bytes()[:40])  # cut short, as a crash mid-write would leave it
+    build(BUILTIN, _settings(tmp_path))
+    assert _summary(tmp_path) == fresh(BUILTIN)
+
+
+def test_an_entry_that_unpickles_to_anything_is_never_trusted(tmp_path, fresh):
+    build(BUILTIN, _settings(tmp_path))
+    entry = next(p for p in (tmp_path / "cache" / "build").rglob("plan-*") if p.is_file())
+    data = bytearray(entry.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one byte flipped: the entry's checksum no longer matches
+    entry.write_bytes(bytes(data))
+    result = build(BUILTIN, _settings(tmp_path))
+    assert result.compiled.reused == 1
+    assert _summary(tmp_path) == fresh(BUILTIN)
+
+
+def test_two_plans_printing_one_minted_unit_two_ways_give_the_views_of_the_store(tmp_path):
+    """Each plan's rows name what it minted as it printed it; the views use the graph's one label."""
+    import tempfile
+
+    from eqgraph.catalogue import Catalogue
+    from eqgraph.graphs import write_views
+    from eqgraph.store.oxigraph import OxigraphStore
+
+    text = KINGSMOOR.read_text(encoding="utf-8")
+    assert "Culture and Libraries" in text
+    other = tmp_path / "docs" / "kingsmoor-2018-19.txt"
+    other.parent.mkdir()
+    other.write_text(text.replace("Culture and Libraries", "Culture and libraries")
+                     .replace("2016-20 Action Plan – Year 2 update", "2016-20 Action Plan – Year 3 update"),
+                     encoding="utf-8")
+    home = tmp_path / "home"
+    build([KINGSMOOR, other], _settings(home))
+    release = (home / "current").resolve()
+    folder = Path(tempfile.mkdtemp(dir=tmp_path)) / "graphs"
+    write_views(Catalogue(OxigraphStore.open(release / "store")), folder)
+    for name in sorted(p.name for p in (release / "graphs").iterdir()):
+        assert (release / "graphs" / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_damage_found_again_names_the_document_as_given_now(tmp_path):
+    text = KINGSMOOR.read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = "".join(line for line in text if not line.startswith("1.1.2"))
+    assert cut != "".join(text)
+    first, second = tmp_path / "a" / KINGSMOOR.name, tmp_path / "b" / KINGSMOOR.name
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_text(cut, encoding="utf-8")
+    home = tmp_path / "home"
+    build([first], _settings(home))
+    damage = []
+    result = build([second], _settings(home), warn=damage.append)
+    assert result.compiled.reused == 1 and damage
+    assert all(found.document == str(second) for found in damage)

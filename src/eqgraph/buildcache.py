@@ -11,8 +11,8 @@ graph's base IRI. Change any of them and every key changes, so nothing made by o
 is ever reused: the cache can only make a build faster, never different. A build that finds nothing
 (a new home, `--no-cache`, another version) does all the work and gives the same bytes.
 
-Entries are written atomically (a temporary file, then a rename), so an interrupted build leaves no
-half entry; an entry that cannot be read is treated as missing. After each build, entries it did not
+Entries are written atomically (a temporary file, then a rename) and start with the SHA-256 of their
+content, so an entry cut short or altered is treated as missing, never used. After each build, entries it did not
 use are removed, so the cache holds one build's worth.
 """
 
@@ -21,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
+import zlib
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -51,7 +53,8 @@ def code_fingerprint() -> str:
     root = resources.root()
     for folder in CODE_FOLDERS:
         files += sorted(p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    h = hashlib.sha256(__version__.encode("utf-8"))
+    # The interpreter and zlib shape the output too (the dumps' gzip bytes, Unicode tables, `re`).
+    h = hashlib.sha256(f"{__version__} {sys.version} zlib {zlib.ZLIB_RUNTIME_VERSION}".encode("utf-8"))
     for path in files:
         h.update(str(path.relative_to(package if path.is_relative_to(package) else root)).encode("utf-8"))
         h.update(hashlib.sha256(path.read_bytes()).digest())
@@ -86,27 +89,33 @@ class BuildCache:
         return self.folder / key[-2:] / key
 
     def get(self, key: str):
-        """The value kept under `key`, or None (never kept, unreadable, or no cache)."""
-        if self.folder is None:
+        """The value kept under `key`, or None (never kept, damaged, unreadable, or no cache)."""
+        data = self.get_bytes(key)
+        if data is None:
             return None
-        self.used.add(key)
         try:
-            with open(self._path(key), "rb") as file:
-                value = pickle.load(file)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            value = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a damaged entry is made again, whatever the damage
             self.misses += 1
             return None
         self.hits += 1
         return value
 
     def get_bytes(self, key: str) -> bytes | None:
+        """The bytes kept under `key`, or None. Each entry starts with the SHA-256 of what follows, so
+        an entry cut short or altered (a crash mid-write, a full disk, a stray edit) is a miss, never
+        published: the cache can only make a build faster."""
         if self.folder is None:
             return None
         self.used.add(key)
         try:
-            return self._path(key).read_bytes()
+            data = self._path(key).read_bytes()
         except OSError:
             return None
+        check, body = data[:32], data[32:]
+        if len(check) != 32 or hashlib.sha256(body).digest() != check:
+            return None
+        return body
 
     def put(self, key: str, value) -> None:
         self._write(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
@@ -123,6 +132,7 @@ class BuildCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             with os.fdopen(fd, "wb") as file:
+                file.write(hashlib.sha256(data).digest())
                 file.write(data)
             os.replace(temporary, path)
         except OSError:  # a cache that cannot be written only makes the next build slower

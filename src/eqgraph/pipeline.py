@@ -9,6 +9,7 @@ release's build.json, and with `strict` stops the build before anything is built
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import json
@@ -29,7 +30,7 @@ from .graphs import render_views
 from .build import (commitments_graph, continuity_graph, load_ontology, load_vocabularies, new_concepts_graph,
                     new_graph, new_units_graph)
 from .config import Settings
-from .errors import DamageFound, EqgraphError, StoreError, ValidationFailed, shown
+from .errors import DamageFound, EqgraphError, InputError, StoreError, ValidationFailed, shown
 from .extract import Extractor
 from .buildcache import BuildCache, build_cache_dir
 from .ingest import Corrections, Damage, check_plans, ingest_documents
@@ -40,7 +41,7 @@ from .namespaces import PREFIXES, Iris
 from .publish import DESCRIPTION, add_description, describe, write_dumps
 from .store import graph_iri, publish_release
 from .store.oxigraph import OxigraphStore
-from .units import PlanUnit, UnitMaker, canonical_lines, make_units, unit_key
+from .units import PlanUnit, UnitMaker, canonical_lines, make_units, unit_source
 from .validate import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -149,7 +150,8 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
 
     # Each plan alone (eqgraph.units): reused from an earlier build when its document, manifest entry,
     # code and data are the same, else made, in worker processes when there are several to make.
-    keys = [unit_key(cache, Path(path)) for path in paths]
+    sources = [unit_source(cache, Path(path)) for path in paths]
+    keys = [key for key, _ in sources]
     units: list[PlanUnit | None] = [cache.get(key) for key in keys]
     missing = [(Path(path), key) for path, key, unit in zip(paths, keys, units) if unit is None]
     if missing:
@@ -158,11 +160,15 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
         made = iter(make_units(maker, missing, build_workers()))
         units = [unit if unit is not None else next(made) for unit in units]
     made = {key for _, key in missing}
-    for unit in units:
+    for path, (_, digest), unit in zip(paths, sources, units):
         if unit.key in made:  # its work, summed over the workers
+            if unit.plan.sha256 != digest:
+                raise InputError(path, "the document changed while the build was reading it; build again")
             for stage, seconds in unit.timings.items():
                 clock.add(f"{stage} (per plan, summed)", seconds)
             cache.put(unit.key, unit)
+        else:  # damage found in the same bytes under another folder is named by this path
+            unit.damage = [dataclasses.replace(found, document=str(path)) for found in unit.damage]
     reused = len(paths) - len(missing)
     clock.lap("plans")
     plans = [unit.plan for unit in units]
@@ -180,7 +186,8 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     # this one goes on with what spans plans and the store (eqgraph.graphs).
     making = None
     if views is not None:
-        making = _Background(_render_views, view_rows)
+        labels = Extractor.minted_labels(*Extractor.merge_minted([unit.extraction for unit in units]))
+        making = _Background(_render_views, _with_minted_labels(view_rows, labels))
         views.append(making)
     progress(f"plans: {len(plans)} document(s), {sum(len(p.actions) for p in plans)} actions; "
              + (f"{reused} reused from the last build, " if reused else "")
@@ -338,6 +345,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
             if not checked.conforms:
                 raise ValidationFailed(checked)
             add_description(store, description, settings.base)
+            store.flush()  # all of it in the store's files, which the next build's copy takes
             published = {**compiled.lines, DESCRIPTION: store.graph_lines(graph_iri(settings.base, DESCRIPTION))}
             clock.lap("describe")
             dumping = _Background(_write_dumps, published, directory / "dumps", settings.base, cache)
@@ -404,6 +412,9 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
         where = f" ({shown(exc.filename)})" if exc.filename else ""
         raise EqgraphError(f"cannot write the graph into {shown(settings.home)}: {exc.strerror or exc}{where}; "
                            "the previous graph is unchanged") from None
+    finally:
+        if compiled.views is not None:  # whatever happened, no process is left behind
+            compiled.views.cancel()
     cache.prune()
     compiled.timings["store"] = time.perf_counter() - started
     progress(f"store: release {release.name} ({compiled.timings['store']:.2f}s: "
@@ -412,6 +423,27 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
              + ("; the previous release's store copied, the graphs that changed replaced" if stored.get("copied") else "")
              + ")")
     return BuildResult(compiled, release, stored["triples"])  # each triple once, as stored
+
+
+def _with_minted_labels(rows: dict[str, list[dict]], labels: dict[str, str]) -> dict[str, list[dict]]:
+    """The views' rows with each minted thing named as the graph names it. A plan's rows name what it
+    minted as that plan printed it; two plans of one council may print one unit two ways ("Culture and
+    Libraries", "Culture and libraries"), and the graph keeps the first plan's record."""
+    if not labels:
+        return rows
+    fixed = {}
+    for name, found in rows.items():
+        out = []
+        for row in found:
+            changes = {}
+            for iri, label_columns in (("source", ("sourceLabel",)), ("target", ("targetLabel",)),
+                                       ("value", ("key", "label"))):
+                winner = labels.get(row.get(iri))
+                if winner is not None:
+                    changes.update({column: winner for column in label_columns if row.get(column) is not None})
+            out.append({**row, **changes} if changes else row)
+        fixed[name] = out
+    return fixed
 
 
 def _render_views(rows: dict[str, list[dict]]) -> tuple[dict[str, bytes], float]:
@@ -506,7 +538,8 @@ def _store(path: Path, parts: dict[str, list[bytes]], digests: dict[str, str], p
     if previous is None:
         return None
     old_store, old = previous
-    drop = [graph_iri(base, name) for name in old if name == DESCRIPTION or old[name] != digests.get(name)]
+    # The description is made again from the new graph: never kept (nor counted by `old`).
+    drop = [graph_iri(base, DESCRIPTION)] + [graph_iri(base, name) for name in old if old[name] != digests.get(name)]
     changed = {name: lines for name, lines in parts.items() if old.get(name) != digests[name]}
     try:
         store = OxigraphStore.derive(old_store, path, drop, _nquads(changed, base))

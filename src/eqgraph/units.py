@@ -125,10 +125,18 @@ class UnitMaker:
 def unit_key(cache, path: Path) -> str:
     """What a unit is made from: the document's bytes and name, and its manifest entry (which plan it
     is, its period, title, publisher ...), under the cache's fingerprint of code and data."""
+    return unit_source(cache, path)[0]
+
+
+def unit_source(cache, path: Path) -> tuple[str, str]:
+    """(the unit's key, the SHA-256 of the document's bytes the key was made from): a unit made from
+    other bytes (the file changed while the build read it) must not be kept under that key."""
+    import hashlib
+
     from .ingest.table import read_document
 
     data = read_document(path)
-    return cache.key("plan", Path(path).name, repr(entry_for(Path(path))), data)
+    return cache.key("plan", Path(path).name, repr(entry_for(Path(path))), data), hashlib.sha256(data).hexdigest()
 
 
 _CONTEXT = ox.NamedNode("urn:eqgraph:unit:context")

@@ -83,6 +83,7 @@ class Extractor:
         plans minted, the first plan's record of each new thing winning."""
         self.councils.new, self.councils.by_name = {}, dict(self._council_names)
         self.owners.new, self.owners.parent = {}, dict(self._parents)
+        self.concepts.parents = self.owners.parent  # the units this plan mints have parents too
         self.strategy_cells.new = {}
         council = self.councils.of(plan)
         slug = str(council).rstrip("/").rsplit("/", 1)[-1]  # what the council's minted things are named by
@@ -102,6 +103,12 @@ class Extractor:
         result.minted = Minted(list(self.strategy_cells.new.values()), list(self.councils.new.values()),
                                list(self.owners.new.values()))
         return result
+
+    @staticmethod
+    def minted_labels(concepts: Sequence[NewConcept], units: Sequence) -> dict[str, str]:
+        """Each minted thing's label, as the merged records give it (two plans may print one unit's
+        name in two ways: the first plan's is the one the graph holds)."""
+        return {str(item.iri): item.label for item in (*concepts, *units)}
 
     @staticmethod
     def merge_minted(extractions: Sequence[PlanExtraction]) -> tuple[list[NewConcept], list]:

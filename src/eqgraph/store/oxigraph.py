@@ -152,6 +152,11 @@ class OxigraphStore:
         store.flush()
         return cls(store, path)
 
+    def flush(self) -> None:
+        """Write what is held in memory into the store's files (a copy of the store by `derive`
+        copies the files: what only the write-ahead log holds would be left out)."""
+        self._store.flush()
+
     def graph_lines(self, graph: str) -> list[bytes]:
         """A named graph's triples as sorted N-Triples lines (the engine's own writing of them)."""
         lines = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)).splitlines()
