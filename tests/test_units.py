@@ -58,11 +58,18 @@ def test_a_plan_reads_the_same_whatever_was_read_before(maker):
     assert alone.extraction.minted.units  # it does mint: its units are unknown to every vocabulary
 
 
-def test_first_plan_gives_the_record_of_what_two_plans_mint(maker):
-    kingsmoor = maker.make(NEXT / "kingsmoor-2017-18.txt", "k")
-    concepts, units = Extractor.merge_minted([kingsmoor.extraction, kingsmoor.extraction])
-    assert len(units) == len({u.iri for u in units}) == len(kingsmoor.extraction.minted.councils
-                                                              + kingsmoor.extraction.minted.units)
+def test_first_plan_gives_the_record_of_what_two_plans_mint(maker, tmp_path):
+    kingsmoor = NEXT / "kingsmoor-2017-18.txt"
+    other = tmp_path / "kingsmoor-2018-19.txt"
+    other.write_text(kingsmoor.read_text(encoding="utf-8").replace("Culture and Libraries", "Culture and libraries"),
+                     encoding="utf-8")
+    first, second = maker.make(kingsmoor, "k"), maker.make(other, "k")
+    _, units = Extractor.merge_minted([first.extraction, second.extraction])
+    _, reversed_units = Extractor.merge_minted([second.extraction, first.extraction])
+    labels = {str(u.iri): u.label for u in units}
+    assert len(units) == len(labels)  # each minted thing once
+    assert "Culture and Libraries" in labels.values() and "Culture and libraries" not in labels.values()
+    assert "Culture and libraries" in {u.label for u in reversed_units}  # the first plan's record wins
 
 
 def test_a_units_key_is_its_document_its_entry_and_the_code(tmp_path):
