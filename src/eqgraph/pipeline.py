@@ -1,8 +1,9 @@
 """The build pipeline: ingest -> extract -> build -> validate -> store.
 
-Each plan is built and validated on its own (with the vocabularies it links to), which keeps SHACL
-linear in the number of plans; the plans are then merged with the ontology and vocabularies and
-published as a new release. Nothing is written unless every document parses and no Violation is found.
+Each plan is read, built and validated on its own (with the vocabularies it links to) as a unit
+(eqgraph.units), which keeps SHACL linear in the number of plans and lets a build reuse the units an
+earlier one made from the same documents, code and data (eqgraph.buildcache); what spans plans is then
+made from the units, and everything is published as a new release. Nothing is written unless every document parses and no Violation is found.
 Evidence that a document is damaged (eqgraph.ingest.damage) is reported as it is found, kept in the
 release's build.json, and with `strict` stops the build before anything is built.
 """
@@ -184,9 +185,10 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
             view_rows.setdefault(name, []).extend(found_rows)
     # The graph views need nothing but the plans' rows: with `views`, a forked process makes them while
     # this one goes on with what spans plans and the store (eqgraph.graphs).
+    new_concepts, new_units = Extractor.merge_minted([unit.extraction for unit in units])
     making = None
     if views is not None:
-        labels = Extractor.minted_labels(*Extractor.merge_minted([unit.extraction for unit in units]))
+        labels = Extractor.minted_labels(new_concepts, new_units)
         making = _Background(_render_views, _with_minted_labels(view_rows, labels))
         views.append(making)
     progress(f"plans: {len(plans)} document(s), {sum(len(p.actions) for p in plans)} actions; "
@@ -196,7 +198,6 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     extractions = {unit.plan.id: unit.extraction for unit in units}
     commitments = Extractor.commitments(plans)
     continuities = _continuities(plans, {unit.plan.id: unit for unit in units}, commitments, cache)
-    new_concepts, new_units = Extractor.merge_minted(list(extractions.values()))
     minted = new_concepts_graph(new_concepts) + new_units_graph(new_units)
     carried = continuity_graph(continuities, iris, Extractor.plan_sequence(plans))
     carried += commitments_graph(commitments, plans, iris)
