@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Front-end library (Cytoscape.js) from the npm registry, pinned by web/package-lock.json; never committed.
+# Front-end libraries (Cytoscape.js, its fCoSE layout, and axe-core for the accessibility tests) from the npm
+# registry, pinned by web/package-lock.json; never committed.
 $(WEBLIB): web/package.json web/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then cd web && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	else echo "note: npm not found; the interactive graph view needs it (the rest of the site works)"; fi
