@@ -112,13 +112,20 @@ def _worker_main(store_path: str, connection, task, memory_mb: int, nice: int, i
 class _Worker:
     process: multiprocessing.Process
     connection: object
+    # Two threads may kill one worker at once (the one replacing it after a failed query, and the pool
+    # closing): its pipe is closed once, or the second close could hit a descriptor number since reused.
+    _closing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _closed: bool = field(default=False, repr=False, compare=False)
 
     def kill(self) -> None:
         try:
             self.process.kill()
             self.process.join(timeout=5)
         finally:
-            self.connection.close()
+            with self._closing:
+                if not self._closed:
+                    self._closed = True
+                    self.connection.close()
 
 
 @dataclass
