@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Front-end libraries (Cytoscape.js, its fCoSE layout, and axe-core for the accessibility tests) from the npm
+# Front-end libraries (Cytoscape.js, and axe-core for the accessibility tests) from the npm
 # registry, pinned by web/package-lock.json; never committed.
 $(WEBLIB): web/package.json web/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then cd web && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
