@@ -54,8 +54,8 @@ bench: setup
 	$(BIN)/python benchmarks/eval_extraction.py
 
 # Desktop and phone screenshots of every kind of page into var/screenshots/ (outside git), from the graph
-# built in var/ or, if none is, from the built-in plans built into a temporary home. Needs Chromium.
-screenshots: setup
+# built in var/ first (a graph built by an older version lacks what the pages now draw). Needs Chromium.
+screenshots: build
 	$(BIN)/python tools/screenshots.py
 
 clean:
