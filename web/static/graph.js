@@ -70,7 +70,10 @@
     var cy = cytoscape({
       container: container,
       elements: elements,
-      layout: { name: "preset", fit: true, padding: 24 },
+      // Positions come from the build; a view built by an older version has none: Cytoscape's own
+      // force-directed layout then places the nodes (not the same picture on every load, but a picture).
+      layout: data.nodes.length && data.nodes.every(function (n) { return typeof n.x === "number"; })
+        ? { name: "preset", fit: true, padding: 24 } : { name: "cose", fit: true, padding: 24, animate: false },
       minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false,
       style: [
         { selector: "node", style: {
