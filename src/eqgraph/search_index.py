@@ -137,6 +137,7 @@ class SearchSettings:
     stop_words: frozenset[str]
     synonyms: dict[str, frozenset[str]]
     limits: dict[str, int]
+    examples: tuple[str, ...] = ()  # what the empty search page offers to try
 
     @classmethod
     def load(cls, path: Path | None = None) -> "SearchSettings":
@@ -150,7 +151,8 @@ class SearchSettings:
         return cls(kinds, {_iri(p): float(w) for p, w in raw["names"].items()}, dict(raw["action_fields"]),
                    {_iri(p): str(s) for p, s in raw["action_links"].items()},
                    frozenset(key(str(w)) for w in raw["stop_words"]),
-                   {k: frozenset(v) for k, v in synonyms.items()}, {k: int(v) for k, v in raw["limits"].items()})
+                   {k: frozenset(v) for k, v in synonyms.items()}, {k: int(v) for k, v in raw["limits"].items()},
+                   tuple(str(e) for e in raw.get("examples") or ()))
 
     def kind_of(self, classes) -> str | None:
         """The first kind (in the file's order) that one of the classes belongs to."""

@@ -71,7 +71,7 @@ def search(fmt: str | None = None):
     index = search_index()
     if not text.strip():
         return render("search.html", {"title": "Search", "q": "", "result": None,
-                                      "examples": ["ethnic minority", "disabilty", "Merton Voluntary", "C&H"]}, fmt)
+                                      "examples": list(index.settings.examples)}, fmt)
     kind = request.args.get("kind") or None
     plan = request.args.get("plan") or None
     if kind != "action" and index.settings.kind(kind or "") is None:
