@@ -67,3 +67,12 @@ def serving(home, *args: str, env: dict[str, str] | None = None):
 def live_server(built):
     with serving(built[0].home, "--timeout", "2") as port:
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, one per test module (tests/web/browser.py)."""
+    from .browser import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -24,7 +24,7 @@ import pytest
 from eqgraph import graphs
 from eqgraph.catalogue import load_catalogue
 
-from .browser import DESKTOP, PHONE, WAIT, axe_findings, chromium, sideways_overflow, visit
+from .browser import DESKTOP, PHONE, WAIT, axe_findings, sideways_overflow, visit
 
 try:
     from playwright.sync_api import expect
@@ -66,12 +66,6 @@ def saved_query_paths() -> list[str]:
 
 def graph_view_paths() -> list[str]:
     return [f"/graphs/{view['name']}" for view in graphs.settings()["views"]]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

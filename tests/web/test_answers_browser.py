@@ -5,24 +5,19 @@ a query page never scrolls sideways on the phone; no console error; axe-core fin
 Every step waits on a condition the page shows (`expect`), never on time."""
 
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from .test_browser import CHROMIUM, WAIT, browser  # noqa: F401  (the module's Chromium)
+from .browser import AXE, DESKTOP, PHONE, WAIT
 
 try:
     from playwright.sync_api import expect
 except ImportError:
     expect = None
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
 
-
-def open_page(browser, viewport, **options):  # noqa: F811
+def open_page(browser, viewport, **options):
     context = browser.new_context(viewport=viewport, **options)
     context.set_default_timeout(WAIT)
     context.set_default_navigation_timeout(WAIT)
@@ -44,7 +39,7 @@ def rows_of(page) -> list[str]:
 
 @pytest.mark.parametrize("name, field, typed", [("actions-for-community", "community", "BAME"),
                                                 ("actions-for-department", "department", "C&H")])
-def test_a_name_typed_in_the_form_gives_the_rows_of_its_url(browser, live_server, viewport, name, field, typed):  # noqa: F811
+def test_a_name_typed_in_the_form_gives_the_rows_of_its_url(browser, live_server, viewport, name, field, typed):
     context, page, problems = open_page(browser, viewport)
     try:
         page.goto(f"{live_server}/query/{name}?{field}={quote(typed)}")
@@ -61,7 +56,7 @@ def test_a_name_typed_in_the_form_gives_the_rows_of_its_url(browser, live_server
     assert problems == [], problems
 
 
-def test_the_type_ahead_offers_what_an_alias_runs_as(browser, live_server):  # noqa: F811
+def test_the_type_ahead_offers_what_an_alias_runs_as(browser, live_server):
     context, page, problems = open_page(browser, DESKTOP)
     try:
         page.goto(f"{live_server}/query/actions-for-community")
@@ -84,7 +79,7 @@ PHONE_PAGES = ["/query/carried-over-commitments", "/query/actions-for-community?
 
 
 @pytest.mark.parametrize("path", PHONE_PAGES)
-def test_answers_on_a_phone_are_cards_that_never_scroll_sideways(browser, live_server, path):  # noqa: F811
+def test_answers_on_a_phone_are_cards_that_never_scroll_sideways(browser, live_server, path):
     context, page, problems = open_page(browser, PHONE)
     try:
         page.goto(live_server + path)
@@ -101,7 +96,7 @@ def test_answers_on_a_phone_are_cards_that_never_scroll_sideways(browser, live_s
     assert problems == [], problems
 
 
-def test_no_word_that_fits_is_broken_on_the_desktop(browser, live_server):  # noqa: F811
+def test_no_word_that_fits_is_broken_on_the_desktop(browser, live_server):
     context, page, problems = open_page(browser, DESKTOP)
     try:
         page.goto(live_server + "/query/actions-for-department?department=Housing")
@@ -117,7 +112,7 @@ def test_no_word_that_fits_is_broken_on_the_desktop(browser, live_server):  # no
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make setup` (web/node_modules)")
 @pytest.mark.parametrize("path", ["/query/actions-for-community?community=BAME", "/query/carried-over-commitments"])
-def test_answer_pages_have_no_serious_accessibility_violation_on_the_desktop(browser, live_server, path):  # noqa: F811
+def test_answer_pages_have_no_serious_accessibility_violation_on_the_desktop(browser, live_server, path):
     # axe is injected through the browser's debugging protocol, which the page's CSP does not govern. (On a
     # phone every saved query's page is checked, below.)
     context, page, problems = open_page(browser, DESKTOP)
@@ -144,7 +139,7 @@ def example_paths() -> list[str]:
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make setup` (web/node_modules)")
-def test_every_saved_query_with_its_example_fits_the_screen_and_is_accessible(browser, live_server, viewport):  # noqa: F811
+def test_every_saved_query_with_its_example_fits_the_screen_and_is_accessible(browser, live_server, viewport):
     context, page, problems = open_page(browser, viewport)
     axe = AXE.read_text(encoding="utf-8")
     wide, serious = [], {}

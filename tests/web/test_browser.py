@@ -6,36 +6,19 @@ when it is ready), never on time, and with generous bounds: a loaded machine mak
 red. In CI (CI set) a missing browser is a failure, not a skip: `make test` installs it.
 """
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
+
+from .browser import WAIT
 
 try:
     from playwright.sync_api import expect
 except ImportError:  # the `browser` fixture skips (or fails in CI) with the reason
     expect = None
 
-CHROMIUM = "/usr/bin/chromium"
-WAIT = 60_000  # ms: a bound for conditions that normally hold within a second, not a pace
 VIEWPORT = {"width": 1280, "height": 1000}  # the whole graph view fits: nothing to scroll before a click
 STRATEGY = "Health and Wellbeing Strategy"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; `make test` installs it (apt-get install chromium)")
-        pytest.skip("chromium is not installed; `make test` installs it")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()
