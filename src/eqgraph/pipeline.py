@@ -39,7 +39,7 @@ from .links.linkset import LinkRow, check_subjects, links_graph, read_linksets
 from .links.reference import reference_graphs
 from .model import Plan
 from .namespaces import PREFIXES, Iris
-from .publish import DESCRIPTION, add_description, describe, write_dumps
+from .publish import DESCRIPTION, PartFigures, Statistics, add_description, describe, write_dumps
 from .store import graph_iri, publish_release
 from .store.oxigraph import OxigraphStore
 from .units import PlanUnit, UnitMaker, canonical_lines, make_units, unit_source
@@ -196,11 +196,9 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
              + f"{len(missing)} read, extracted and checked ({clock.timings['plans']:.2f}s)")
 
     extractions = {unit.plan.id: unit.extraction for unit in units}
-    commitments = Extractor.commitments(plans)
-    continuities = _continuities(plans, {unit.plan.id: unit for unit in units}, commitments, cache)
+    spanning = _spanning(plans, {unit.plan.id: unit for unit in units}, iris, load_shapes("vocabulary"), cache)
+    continuities = spanning.continuities
     minted = new_concepts_graph(new_concepts) + new_units_graph(new_units)
-    carried = continuity_graph(continuities, iris, Extractor.plan_sequence(plans))
-    carried += commitments_graph(commitments, plans, iris)
     context = base_context + minted
     links = links_graph(_linked(linkset, settings.base, context, [iris.plan(plan.id) for plan in plans]),
                         settings.base)
@@ -217,15 +215,17 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
                  + ", ".join(f"{n} {kind}(s)" for kind, n in sorted(kinds.items())))
 
     catalogue = catalogue_graph(load_catalogue(), settings.base)  # the saved queries, findable with the data
-    # The vocabularies and what spans plans are checked once here; each plan was checked in its unit.
-    report = validate(ReadOnlyGraphAggregate([context, carried, links]), load_shapes("vocabulary"))
+    # The vocabularies and their links are checked once here; each plan was checked in its unit, and
+    # each piece of what spans plans when it was made (`_spanning`).
+    report = validate(ReadOnlyGraphAggregate([context, links]), load_shapes("vocabulary"))
+    report.extend(spanning.report)
     for unit in units:
         report.extend(unit.report)
     # Named graphs, in this order: a triple two parts share is stored once, in the first that has it.
     lines = {"ontology": _data_lines(cache, "ontology", ontology),
              "vocabularies": sorted(set(_data_lines(cache, "vocabularies", vocab)) | set(canonical_lines(minted))),
              **{name: _data_lines(cache, name, part) for name, part in references.items()},
-             "links": canonical_lines(links), "continuity": canonical_lines(carried),
+             "links": canonical_lines(links), "continuity": spanning.lines,
              "catalogue": canonical_lines(catalogue)}
     for unit in units:
         lines[f"plan/{unit.plan.id}"] = unit.lines
@@ -251,24 +251,70 @@ def _data_lines(cache: BuildCache, name: str, graph: Graph) -> list[bytes]:
     return lines
 
 
-def _continuities(plans: list[Plan], units: dict[str, PlanUnit], commitments, cache: BuildCache) -> list:
-    """Carried-over pairs between consecutive plans of different strategies (the updates of one
-    strategy report on the same commitments instead), each pair of plans compared once and kept."""
+@dataclass
+class _Spanning:
+    """What spans plans: the carried-over pairs, and the `continuity` part's lines with its findings."""
+
+    continuities: list
+    lines: list[bytes]
+    report: Report
+
+
+def _spanning(plans: list[Plan], units: dict[str, PlanUnit], iris: Iris, shapes: Graph,
+              cache: BuildCache) -> _Spanning:
+    """The `continuity` part, made of pieces that each depend on a few plans: each strategy's
+    commitments (its updates' reports on them, the update each follows, what each drops), each pair
+    of consecutive plans of different strategies compared for carried-over commitments, and the plan
+    sequence. A piece is built, written as lines and checked against the vocabulary shapes on its
+    own, and kept by the units it was made from (eqgraph.buildcache), so adding a plan to a hundred
+    makes its strategy's piece and the pairs that touch it, not the rest.
+
+    A piece can be checked alone because every shape that targets a node of it (a carried-over pair,
+    a plan's next plan) reads only that node's own triples, which are all in its piece; and no piece
+    says anything of a vocabulary node. tests/test_pipeline.py checks that the findings equal those
+    of the whole part checked with the vocabularies."""
+    from .extract.commitments import Commitments, read_strategy, strategy_groups
     from .extract.continuity import continuity, plan_sequence
 
-    found = []
+    def piece(kind: str, parts: list[str], make) -> tuple:
+        key = cache.key(kind, *parts)
+        found = cache.get(key)
+        if found is None:
+            value, graph = make()
+            found = (value, canonical_lines(graph), validate(graph, shapes))
+            cache.put(key, found)
+        return found
+
+    def strategy_piece(name: str, members: list[Plan]):
+        strategy, reports = read_strategy(name, members)
+        return (strategy, reports), commitments_graph(Commitments(reports, [strategy]), members, iris)
+
+    def pair_piece(earlier: Plan, later: Plan):
+        links = {(plan.id, ref): found for plan in (earlier, later)
+                 for ref, found in units[plan.id].extraction.links.items()}
+        pairs = continuity(earlier, later, links)
+        return pairs, continuity_graph(pairs, iris)
+
+    pieces, strategy_of = [], {}
+    for name, members in strategy_groups(plans).items():
+        pieces.append(piece("strategy", [name, *(units[p.id].key for p in members)],
+                            lambda name=name, members=members: strategy_piece(name, members)))
+        strategy_of.update((p.id, name) for p in members)
+    continuities, sequence = [], []
     for earlier, later in plan_sequence(plans):
-        if commitments.same_strategy(earlier.id, later.id):
+        sequence.append((earlier.id, later.id))
+        if strategy_of[earlier.id] == strategy_of[later.id]:  # the updates of one strategy: commitments
             continue
-        key = cache.key("continuity", units[earlier.id].key, units[later.id].key)
-        pairs = cache.get(key)
-        if pairs is None:
-            links = {(plan.id, ref): found_links for plan in (earlier, later)
-                     for ref, found_links in units[plan.id].extraction.links.items()}
-            pairs = continuity(earlier, later, links)
-            cache.put(key, pairs)
-        found += pairs
-    return found
+        pairs, lines, report = piece("carried-over", [units[earlier.id].key, units[later.id].key],
+                                     lambda earlier=earlier, later=later: pair_piece(earlier, later))
+        continuities += pairs
+        pieces.append((pairs, lines, report))
+    order = continuity_graph([], iris, sequence)  # a few triples: made and checked in every build
+    pieces.append((None, canonical_lines(order), validate(order, shapes)))
+    report = Report()
+    for _, _, found in pieces:
+        report.extend(found)
+    return _Spanning(continuities, sorted(set().union(*(lines for _, lines, _ in pieces))), report)
 
 
 def _each_once(parts: dict[str, list[bytes]]) -> dict[str, list[bytes]]:
@@ -340,7 +386,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
             if store is None:  # no release to start from
                 store = OxigraphStore.create(directory / "store", _nquads(compiled.lines, settings.base))
             clock.lap("load store")
-            description = describe(store, settings)
+            description = describe(store, settings, statistics=_statistics(compiled.lines, digests, cache))
             checked = validate(description, load_shapes("description"))
             compiled.report.extend(checked)
             if not checked.conforms:
@@ -505,6 +551,20 @@ class _Background:
         if not ok:
             raise value
         return value
+
+
+def _statistics(parts: dict[str, list[bytes]], digests: dict[str, str], cache: BuildCache) -> Statistics:
+    """The description's figures, from each part's figures: kept by the part's digest, so a build
+    counts only the parts that changed (eqgraph.publish.statistics)."""
+    figures = []
+    for name, lines in parts.items():
+        key = cache.key("figures", digests[name])
+        found = cache.get(key)
+        if found is None:
+            found = PartFigures.of_lines(lines)
+            cache.put(key, found)
+        figures.append(found)
+    return Statistics.of_parts(figures)
 
 
 def _digest(lines: list[bytes]) -> str:

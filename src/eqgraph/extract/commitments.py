@@ -81,44 +81,60 @@ def _wording(action: Action) -> str:
 
 
 def read_commitments(plans: Sequence[Plan]) -> Commitments:
+    """Every strategy's commitments: each strategy read on its own (`read_strategy`)."""
     reports: dict[tuple[str, str], Report] = {}
+    strategies = []
+    for key, members in strategy_groups(plans).items():
+        strategy, found = read_strategy(key, members)
+        strategies.append(strategy)
+        reports.update(found)
+    return Commitments(reports, strategies)
+
+
+def strategy_groups(plans: Sequence[Plan]) -> dict[str, list[Plan]]:
+    """The plans by strategy (the updates of one strategy by one council), each in reporting order. A
+    strategy's commitments depend on its own updates only, so a build keeps each strategy's by its
+    plans (eqgraph.pipeline)."""
     groups: dict[str, list[Plan]] = {}
     for plan in sorted(plans, key=plan_order):
         # One council's strategy: another council's plan with the same strategy name is its own.
         key = f"{council_of(plan)}|{plan.strategy_key}" if plan.strategy_key else f"plan:{plan.id}"
         groups.setdefault(key, []).append(plan)
-    strategies = []
-    for key, members in groups.items():
-        strategy = Strategy(key, [p.id for p in members])
-        latest: dict[str, tuple[Action, frozenset[str]]] = {}  # commitment -> its latest action and words
-        previous: set[str] = set()  # the commitments the update before reported on
-        for plan in members:
-            matched: set[str] = set()
-            pending = []
-            for action in plan.actions:
-                words = _words(action)
-                found = _match(action, words, latest, matched)
-                if found is None:
-                    pending.append((action, words))
-                    continue
-                commitment, how = found
-                earlier = latest[commitment][0]
-                matched.add(commitment)
-                reports[(plan.id, action.ref)] = Report(
-                    plan.id, action.ref, commitment,
-                    reworded_from=_wording(earlier) if how == "reworded" else None,
-                    renumbered_from=earlier.ref if earlier.ref != action.ref else None)
-                latest[commitment] = (action, words)
-            for action, words in pending:
-                commitment = f"{plan.id}/{action.ref}"
-                reports[(plan.id, action.ref)] = Report(plan.id, action.ref, commitment)
-                latest[commitment] = (action, words)
-                matched.add(commitment)
-            if plan is not members[0]:
-                strategy.dropped[plan.id] = sorted(previous - matched)
-            previous = matched
-        strategies.append(strategy)
-    return Commitments(reports, strategies)
+    return groups
+
+
+def read_strategy(key: str, members: Sequence[Plan]) -> tuple[Strategy, dict[tuple[str, str], Report]]:
+    """One strategy's updates (in reporting order) as reports on its commitments."""
+    reports: dict[tuple[str, str], Report] = {}
+    strategy = Strategy(key, [p.id for p in members])
+    latest: dict[str, tuple[Action, frozenset[str]]] = {}  # commitment -> its latest action and words
+    previous: set[str] = set()  # the commitments the update before reported on
+    for plan in members:
+        matched: set[str] = set()
+        pending = []
+        for action in plan.actions:
+            words = _words(action)
+            found = _match(action, words, latest, matched)
+            if found is None:
+                pending.append((action, words))
+                continue
+            commitment, how = found
+            earlier = latest[commitment][0]
+            matched.add(commitment)
+            reports[(plan.id, action.ref)] = Report(
+                plan.id, action.ref, commitment,
+                reworded_from=_wording(earlier) if how == "reworded" else None,
+                renumbered_from=earlier.ref if earlier.ref != action.ref else None)
+            latest[commitment] = (action, words)
+        for action, words in pending:
+            commitment = f"{plan.id}/{action.ref}"
+            reports[(plan.id, action.ref)] = Report(plan.id, action.ref, commitment)
+            latest[commitment] = (action, words)
+            matched.add(commitment)
+        if plan is not members[0]:
+            strategy.dropped[plan.id] = sorted(previous - matched)
+        previous = matched
+    return strategy, reports
 
 
 def _match(action: Action, words: frozenset[str], latest: dict, taken: set[str]) -> tuple[str, str] | None:

@@ -44,6 +44,7 @@ from ..build import new_graph
 from ..store import IRI, graph_iri
 from ..store import Literal as StoreLiteral
 from .dumps import dump_name
+from .statistics import Statistics
 
 DESCRIPTION = "description"  # the part's name: its graph is graph_iri(base, DESCRIPTION)
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -146,34 +147,6 @@ def _namespace(iri: str) -> str:
 
 # --- what the graph holds ----------------------------------------------------------------------------------
 
-def _count(term) -> int:
-    return int(term.value)
-
-
-def _counts(store, without: str) -> dict[str, int]:
-    """Distinct subjects, objects and properties of every graph but `without`. Plain patterns, no
-    DISTINCT over triples: a store eqgraph builds holds each triple once (the build's rule, checked by
-    tests/store), and a DISTINCT over every triple costs a hash table of them all."""
-    (row,) = store.query(f"""
-        SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) (COUNT(DISTINCT ?p) AS ?properties)
-        WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {without}) }}""")
-    return {name: _count(row[name]) for name in ("subjects", "objects", "properties")}
-
-
-def _classes(store, without: str) -> list[tuple[str, int]]:
-    return [(row["class"].value, _count(row["n"])) for row in store.query(f"""
-        SELECT ?class (COUNT(DISTINCT ?s) AS ?n)
-        WHERE {{ GRAPH ?g {{ ?s a ?class }} FILTER (?g != {without} && isIRI(?class)) }}
-        GROUP BY ?class ORDER BY ?class""")]
-
-
-def _properties(store, without: str) -> list[tuple[str, int]]:
-    """(property, its triples) over every graph but `without`; their sum is the triples'."""
-    return [(row["p"].value, _count(row["n"])) for row in store.query(f"""
-        SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {without}) }}
-        GROUP BY ?p ORDER BY ?p""")]
-
-
 def _examples(store) -> list[str]:
     """The first (by IRI) action, partner and community: resources worth looking at first."""
     values = " ".join(str(IRI(str(c))) for c in EXAMPLE_CLASSES)
@@ -234,9 +207,12 @@ def _has_label(store, iri: str) -> bool:
 
 # --- the description ----------------------------------------------------------------------------------
 
-def describe(store, settings, info: DatasetInfo | None = None, tables=None) -> Graph:
+def describe(store, settings, info: DatasetInfo | None = None, tables=None,
+             statistics: Statistics | None = None) -> Graph:
     """The description of what `store` holds (every graph but the description's own), as an rdflib
-    graph to validate (shapes/description-shapes.ttl) and then load with `add_description`."""
+    graph to validate (shapes/description-shapes.ttl) and then load with `add_description`. Its
+    figures are `statistics` when the caller has them (a build counts them from its lines), else the
+    store's own count."""
     info = info or load_dataset_info()
     tables = tables or load_link_tables()
     base, public = settings.base, settings.public_url
@@ -301,12 +277,11 @@ def describe(store, settings, info: DatasetInfo | None = None, tables=None) -> G
 
     # What it holds.
     add((dataset, VOID.uriSpace, Literal(base)))
-    counts = _counts(store, without)
-    classes, properties = _classes(store, without), _properties(store, without)
-    counts["triples"] = sum(triples for _, triples in properties)
-    for name, predicate in (("triples", VOID.triples), ("subjects", VOID.distinctSubjects),
-                            ("objects", VOID.distinctObjects), ("properties", VOID.properties)):
-        add((dataset, predicate, Literal(counts[name], datatype=XSD.integer)))
+    figures = statistics or Statistics.of_store(store, without)
+    classes, properties = list(figures.classes), list(figures.properties)
+    for number, predicate in ((figures.triples, VOID.triples), (figures.subjects, VOID.distinctSubjects),
+                              (figures.objects, VOID.distinctObjects), (len(properties), VOID.properties)):
+        add((dataset, predicate, Literal(number, datatype=XSD.integer)))
     add((dataset, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
     for iri, entities in classes:
         part = _partition(base, "class", iri)

@@ -1,0 +1,89 @@
+"""What spans plans is made and checked piece by piece (pipeline._spanning): the same as the whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.graph import ReadOnlyGraphAggregate
+
+from eqgraph import resources
+from eqgraph.build import (commitments_graph, continuity_graph, load_ontology, load_vocabularies,
+                           new_concepts_graph, new_graph, new_units_graph)
+from eqgraph.buildcache import BuildCache
+from eqgraph.config import Settings
+from eqgraph.extract import Extractor
+from eqgraph.ingest import Corrections
+from eqgraph.links.reference import reference_graphs
+from eqgraph.namespaces import Iris
+from eqgraph.pipeline import _spanning
+from eqgraph.units import UnitMaker, canonical_lines, make_units, unit_key
+from eqgraph.validate import load_shapes, validate
+
+NEXT = resources.root() / "tests" / "data" / "next-documents"
+# Two strategies of Merton (2013/14, then 2017-21 with two updates) and another council's plan.
+DOCUMENTS = [*resources.builtin_documents(), NEXT / "ecc-strategy-2017-21-year-2.txt",
+             NEXT / "ecc-strategy-2017-21-year-3.txt", NEXT / "kingsmoor-2017-18.txt"]
+
+# Shapes that find something in every kind of piece: a pair's evidence, a plan's next plan, a
+# commitment's title; and one on the vocabularies, which the pieces must not disturb.
+STRICTER = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix eqg: <https://w3id.org/eqgraph/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <urn:test:> .
+ex:Pairs a sh:NodeShape ; sh:targetClass eqg:Continuity ;
+    sh:property [ sh:path eqg:sharedTerm ; sh:maxCount 1 ; sh:severity sh:Warning ] .
+ex:Sequence a sh:NodeShape ; sh:targetSubjectsOf eqg:nextPlan ;
+    sh:property [ sh:path eqg:nextPlan ; sh:minLength 1000 ] .
+ex:Commitments a sh:NodeShape ; sh:targetClass eqg:Commitment ;
+    sh:property [ sh:path dcterms:title ; sh:maxLength 60 ; sh:severity sh:Info ] .
+ex:Partners a sh:NodeShape ; sh:targetClass eqg:Partner ;
+    sh:property [ sh:path skos:prefLabel ; sh:maxLength 12 ; sh:severity sh:Info ] .
+"""
+
+
+def _key(result) -> tuple:
+    return (result.severity, result.focus, result.path, result.message, result.value, result.source)
+
+
+@pytest.fixture(scope="module")
+def made():
+    settings = Settings.from_env(home=Path("/nonexistent"))
+    iris = Iris(settings.base)
+    vocab = load_vocabularies(settings.base)
+    context = load_ontology() + vocab
+    for part in reference_graphs(settings.base).values():
+        context += part
+    cache = BuildCache(None, settings.base)
+    maker = UnitMaker(vocab, context, load_shapes("plan"), iris, Corrections.load(resources.corrections_file()))
+    units = make_units(maker, [(path, unit_key(cache, path)) for path in DOCUMENTS], 1)
+    concepts, minted_units = Extractor.merge_minted([unit.extraction for unit in units])
+    context = context + new_concepts_graph(concepts) + new_units_graph(minted_units)
+    shapes = load_shapes("vocabulary") + Graph().parse(data=STRICTER, format="turtle")
+    return units, iris, context, shapes, cache
+
+
+def test_pieces_checked_alone_find_what_the_whole_part_checked_with_the_vocabularies_finds(made):
+    units, iris, context, shapes, cache = made
+    plans = [unit.plan for unit in units]
+    spanning = _spanning(plans, {unit.plan.id: unit for unit in units}, iris, shapes, cache)
+
+    # The whole `continuity` part at once, as one graph, checked together with the vocabularies.
+    whole = new_graph()
+    commitments = Extractor.commitments(plans)
+    whole += continuity_graph(spanning.continuities, iris, Extractor.plan_sequence(plans))
+    whole += commitments_graph(commitments, plans, iris)
+    assert spanning.lines == canonical_lines(whole)
+    assert spanning.continuities == Extractor.continuity(plans, {u.plan.id: u.extraction for u in units}, commitments)
+
+    joint = validate(ReadOnlyGraphAggregate([context, whole]), shapes)
+    split = validate(context, shapes)
+    split.extend(spanning.report)
+    found = sorted(map(_key, split.results))
+    assert found == sorted(map(_key, joint.results))
+    # Every kind of piece found something, so the comparison compares something.
+    paths = {r.path for r in joint.results}
+    assert {"eqg:sharedTerm", "eqg:nextPlan", "dcterms:title", "skos:prefLabel"} <= paths
