@@ -1,4 +1,5 @@
-"""What spans plans is made and checked piece by piece (pipeline._spanning): the same as the whole."""
+"""What spans plans is made and checked piece by piece (pipeline._spanning): the same as the whole. And
+the build's background processes (pipeline._Background) hand over what they are posted."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from eqgraph.extract import Extractor
 from eqgraph.ingest import Corrections
 from eqgraph.links.reference import reference_graphs
 from eqgraph.namespaces import Iris
-from eqgraph.pipeline import _spanning
+from eqgraph.pipeline import _Background, _spanning
 from eqgraph.units import UnitMaker, canonical_lines, make_units, unit_key
 from eqgraph.validate import load_shapes, validate
 
@@ -87,3 +88,54 @@ def test_pieces_checked_alone_find_what_the_whole_part_checked_with_the_vocabula
     # Every kind of piece found something, so the comparison compares something.
     paths = {r.path for r in joint.results}
     assert {"eqg:sharedTerm", "eqg:nextPlan", "dcterms:title", "skos:prefLabel"} <= paths
+
+
+def _join(items: list[str], later) -> str:
+    return "+".join(items + later())
+
+
+@pytest.mark.parametrize("cores", [2, 1])
+def test_a_background_process_waits_for_what_is_posted_to_it(monkeypatch, cores):
+    """Forked (two cores), or run here when asked for its result (one core): the same answer."""
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    job = _Background(_join, ["made first"], inbox=True)
+    assert (job._process is not None) == (cores > 1)
+    job.post(["posted later"])
+    assert job.result() == "made first+posted later"
+
+
+def _fail(later) -> None:
+    raise ValueError(f"bad input {later()!r}")
+
+
+def test_an_error_in_a_background_process_is_raised_in_the_build():
+    job = _Background(_fail, inbox=True)
+    job.post("x")
+    with pytest.raises(ValueError, match="bad input 'x'"):
+        job.result()
+
+
+def test_a_cancelled_background_process_waiting_for_its_inbox_stops():
+    job = _Background(_join, ["never posted"], inbox=True)
+    job.cancel()
+    assert not job._process.is_alive()
+
+
+def test_a_build_failing_while_its_background_processes_run_leaves_none_behind(tmp_path, monkeypatch):
+    """The views and the dumps are being made when the description fails: both processes are
+    stopped, and nothing is published."""
+    import multiprocessing
+
+    from eqgraph import pipeline
+    from eqgraph.errors import EqgraphError
+
+    def fail(*args, **kwargs):
+        assert multiprocessing.active_children()  # the dumps' process at least, waiting for this
+        raise EqgraphError("the description failed")
+
+    monkeypatch.setattr(pipeline, "describe", fail)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    with pytest.raises(EqgraphError, match="the description failed"):
+        pipeline.build(resources.builtin_documents(), Settings.from_env(home=tmp_path))
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "current").exists()

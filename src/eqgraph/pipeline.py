@@ -215,17 +215,24 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
                  + ", ".join(f"{n} {kind}(s)" for kind, n in sorted(kinds.items())))
 
     catalogue = catalogue_graph(load_catalogue(), settings.base)  # the saved queries, findable with the data
-    # The vocabularies and their links are checked once here; each plan was checked in its unit, and
-    # each piece of what spans plans when it was made (`_spanning`).
-    report = validate(ReadOnlyGraphAggregate([context, links]), load_shapes("vocabulary"))
+    # The vocabularies and their links are checked once here (again only when what the plans minted or
+    # the links changed: the rest is eqgraph's own data); each plan was checked in its unit, and each
+    # piece of what spans plans when it was made (`_spanning`).
+    minted_lines, link_lines = canonical_lines(minted), canonical_lines(links)
+    checked = cache.key("context checked", _digest(minted_lines), _digest(link_lines))
+    report = cache.get(checked)
+    if report is None:
+        report = validate(ReadOnlyGraphAggregate([context, links]), load_shapes("vocabulary"))
+        cache.put(checked, report)
+    report = Report(list(report.results))  # the cached findings stay as they were
     report.extend(spanning.report)
     for unit in units:
         report.extend(unit.report)
     # Named graphs, in this order: a triple two parts share is stored once, in the first that has it.
     lines = {"ontology": _data_lines(cache, "ontology", ontology),
-             "vocabularies": sorted(set(_data_lines(cache, "vocabularies", vocab)) | set(canonical_lines(minted))),
+             "vocabularies": sorted(set(_data_lines(cache, "vocabularies", vocab)) | set(minted_lines)),
              **{name: _data_lines(cache, name, part) for name, part in references.items()},
-             "links": canonical_lines(links), "continuity": spanning.lines,
+             "links": link_lines, "continuity": spanning.lines,
              "catalogue": canonical_lines(catalogue)}
     for unit in units:
         lines[f"plan/{unit.plan.id}"] = unit.lines
@@ -376,11 +383,14 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
 
     def write(directory: Path) -> None:
         clock = _Clock()
-        # Three things at once: the graph views (begun when the plans were read) and the dumps, each made
-        # from what the plans gave by a forked process, while this one loads the store and describes it.
+        # Three things at once: the graph views (begun when the plans were read) and the dumps (begun
+        # before the store), each made by a forked process from what the plans gave, while this one
+        # loads the store and describes it; the description then goes to the dumps' process.
         viewing = compiled.views
         dumping = None
         try:
+            # The dumps of every part but the description, which is posted to it once it is made.
+            dumping = _Background(_write_dumps, compiled.lines, directory / "dumps", settings.base, cache, inbox=True)
             store = _store(directory / "store", compiled.lines, digests, previous, settings.base)
             stored["copied"] = previous is not None and store is not None
             if store is None:  # no release to start from
@@ -393,10 +403,10 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
                 raise ValidationFailed(checked)
             add_description(store, description, settings.base)
             store.flush()  # all of it in the store's files, which the next build's copy takes
-            published = {**compiled.lines, DESCRIPTION: store.graph_lines(graph_iri(settings.base, DESCRIPTION))}
+            described = store.graph_lines(graph_iri(settings.base, DESCRIPTION))
+            dumping.post({DESCRIPTION: described})
             clock.lap("describe")
-            dumping = _Background(_write_dumps, published, directory / "dumps", settings.base, cache)
-            stored["triples"] = sum(len(lines) for lines in published.values())  # what the store holds
+            stored["triples"] = sum(len(lines) for lines in compiled.lines.values()) + len(described)  # as stored
             # What the web front end shows next to the graph: the source lines and the SHACL results.
             documents = directory / "documents"
             documents.mkdir()
@@ -499,28 +509,45 @@ def _render_views(rows: dict[str, list[dict]]) -> tuple[dict[str, bytes], float]
     return files, time.perf_counter() - started
 
 
-def _write_dumps(graphs, folder: Path, base: str, cache: BuildCache):
+def _write_dumps(graphs, folder: Path, base: str, cache: BuildCache, later):
+    """The dumps, and the time spent making them (not waiting for the graphs posted `later`)."""
     started = time.perf_counter()
-    written = write_dumps(graphs, folder, PREFIXES, base, cache)
-    return written, cache.used, time.perf_counter() - started
+    waited = 0.0
+
+    def wait_for_later():
+        nonlocal waited
+        began = time.perf_counter()
+        graphs = later()
+        waited = time.perf_counter() - began
+        return graphs
+
+    written = write_dumps(graphs, folder, PREFIXES, base, cache, wait_for_later)
+    return written, cache.used, time.perf_counter() - started - waited
 
 
 class _Background:
     """`function(*args)` in a forked process while this one goes on; `result()` waits for its value
-    (or raises its error). Where fork is not available, or with one core, it runs at once, here."""
+    (or raises its error). Where fork is not available, or with one core, it runs here when its result
+    is asked for.
 
-    def __init__(self, function, *args):
+    With `inbox`, the function is given one more argument, a callable answering what this process
+    `post`s to it later: the process can begin on what is ready and wait for the rest."""
+
+    def __init__(self, function, *args, inbox: bool = False):
         self.name = getattr(function, "__name__", "work").strip("_").replace("_", " ")
         import multiprocessing
         import os
 
-        self._value = self._error = None
-        self._process = None
+        self._process = self._send_later = None
+        self._posted: list = []
         if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            self._value = function(*args)
+            self._run_here = (function, args + ((lambda: self._posted[0]),) if inbox else args)
             return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
+        if inbox:
+            receive_later, self._send_later = context.Pipe(duplex=False)
+            args = args + (receive_later.recv,)
 
         def run() -> None:
             try:
@@ -534,6 +561,17 @@ class _Background:
         self._process.start()
         send.close()
 
+    def post(self, value) -> None:
+        """What the function's inbox answers (once)."""
+        if self._send_later is None:
+            self._posted.append(value)
+            return
+        try:
+            self._send_later.send(value)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the process has stopped already: result() says why
+        self._send_later.close()
+
     def cancel(self) -> None:
         if self._process is not None and self._process.is_alive():
             self._process.terminate()
@@ -541,7 +579,8 @@ class _Background:
 
     def result(self):
         if self._process is None:
-            return self._value
+            function, args = self._run_here
+            return function(*args)
         try:
             ok, value = self._receive.recv()
         except EOFError:

@@ -87,3 +87,24 @@ def test_the_jsonld_dump_is_compact_with_one_object_per_named_graph(built, store
     action = next(n for n in plan["@graph"] if n["@id"].endswith("/plan/merton-2017-18/action/2.6"))
     assert action["@type"] == "eqg:Action" and action["eqg:ref"] == "2.6"  # prefixed names, plain strings
     assert action["eqg:inPlan"] == {"@id": plan["@id"].replace("/graph/plan/", "/plan/")}
+
+
+def test_graphs_given_later_take_their_places_as_if_given_at_once(tmp_path):
+    """The build posts its description to the dumps once the rest is compressed: the files are the
+    same bytes as when every graph is there from the start, the late graph in its sorted place."""
+    from eqgraph.publish import write_dumps
+
+    base = "https://example.org/"
+    parts = {name: [f"<{base}{name}/s> <{base}p> \"{name}\" .".encode("utf-8")]
+             for name in ("alpha", "description", "omega")}
+    at_once = write_dumps(parts, tmp_path / "at-once", PREFIXES, base)
+    asked = []
+    early = {name: lines for name, lines in parts.items() if name != "description"}
+    later = write_dumps(early, tmp_path / "later", PREFIXES, base,
+                        later=lambda: asked.append(True) or {"description": parts["description"]})
+    assert asked == [True]
+    assert later == at_once
+    for fmt in formats.ON_DUMPS:
+        assert (tmp_path / "later" / dump_name(fmt)).read_bytes() == (tmp_path / "at-once" / dump_name(fmt)).read_bytes()
+    nquads = gzip.decompress((tmp_path / "later" / "eqgraph.nq.gz").read_bytes()).decode("utf-8").splitlines()
+    assert [line.rsplit(" ", 2)[-2] for line in nquads] == [f"<{base}graph/{n}>" for n in ("alpha", "description", "omega")]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -71,15 +71,32 @@ def _body(writer: str, graph: str, lines: list[bytes], prefixes: Mapping[str, st
 
 
 def write_dumps(graphs: Mapping[str, list[bytes]], folder: Path, prefixes: Mapping[str, str], base: str,
-                cache=None) -> list[dict]:
+                cache=None, later: Callable[[], Mapping[str, list[bytes]]] | None = None) -> list[dict]:
     """Write every format of ON_DUMPS into `folder` from the named graphs (part name -> sorted N-Triples
     lines); returns what the release records of each (file, format, bytes, sha256), in the order of
     ON_DUMPS. With a `cache` (eqgraph.buildcache.BuildCache), each graph's compressed member is kept
-    by what it was made from and reused."""
-    folder.mkdir()
-    named = sorted((graph_iri(base, name), lines) for name, lines in graphs.items() if lines)
-    graph_keys = {graph: hashlib.sha256(b"\n".join(lines)).hexdigest() for graph, lines in named}
+    by what it was made from and reused.
+
+    `later`, when given, is called once the members of `graphs` are made and answers the graphs that
+    were not ready yet (the build's description, made from the store while the rest is compressed);
+    they take their places in the files as if they had been in `graphs` from the start."""
     shape = json.dumps(sorted(prefixes.items()))
+    members: dict[str, dict[str, list[bytes]]] = {}  # graph IRI -> format -> its member(s)
+
+    def make(parts: Mapping[str, list[bytes]]) -> None:
+        for name, lines in parts.items():
+            if not lines:
+                continue
+            graph = graph_iri(base, name)
+            digest = hashlib.sha256(b"\n".join(lines)).hexdigest()
+            members[graph] = {fmt.writer: _member(fmt.writer, graph, lines, digest, prefixes, shape, cache)
+                              for fmt in ON_DUMPS}
+
+    make(graphs)
+    if later is not None:
+        make(later())
+    folder.mkdir()
+    named = sorted(members)
     written = []
     for fmt in ON_DUMPS:
         path = folder / dump_name(fmt)
@@ -92,21 +109,27 @@ def write_dumps(graphs: Mapping[str, list[bytes]], folder: Path, prefixes: Mappi
             header = _header(fmt.writer, prefixes)
             if header:
                 put(_pack(header))
-            for index, (graph, lines) in enumerate(named):
+            for index, graph in enumerate(named):
                 if fmt.writer == "jsonld":
                     put(_pack(b"\n" if index == 0 else b",\n"))
-                key = cache.key("dump", fmt.writer, shape, graph, graph_keys[graph]) if cache else None
-                member = cache.get_bytes(key) if cache else None
-                if member is None:
-                    member = _pack(_body(fmt.writer, graph, lines, prefixes))
-                    if cache:
-                        cache.put_bytes(key, member)
-                put(member)
+                put(members[graph][fmt.writer])
             if fmt.writer == "jsonld":
                 put(_pack(jsonld_footer()))
         written.append({"file": path.name, "format": fmt.name, "bytes": path.stat().st_size,
                         "sha256": digest.hexdigest()})
     return written
+
+
+def _member(writer: str, graph: str, lines: list[bytes], digest: str, prefixes: Mapping[str, str], shape: str,
+            cache) -> bytes:
+    """One graph's compressed member in one format, from the cache when it was made before."""
+    key = cache.key("dump", writer, shape, graph, digest) if cache else None
+    member = cache.get_bytes(key) if cache else None
+    if member is None:
+        member = _pack(_body(writer, graph, lines, prefixes))
+        if cache:
+            cache.put_bytes(key, member)
+    return member
 
 
 def _header(writer: str, prefixes: Mapping[str, str]) -> bytes:
