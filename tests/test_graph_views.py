@@ -120,3 +120,18 @@ def test_views_are_written_the_same_by_two_builds(release, tmp_path):
     again = write_views(Catalogue(store), tmp_path)
     assert again == views
     assert (tmp_path / "strategies.graphml").read_text(encoding="utf-8").count("<node ") == len(views["strategies"]["nodes"])
+
+
+def test_a_views_files_are_the_same_bytes_on_any_day(monkeypatch):
+    """GEXF writers stamp the file with today's date; the same rows give the same files on any day."""
+    import time
+
+    from eqgraph.graphs import render_views
+
+    rows = {VIEWS[0].edges: [{"action": "urn:a1", "source": "urn:s", "sourceLabel": "S", "target": "urn:t",
+                              "targetLabel": "T"}]}
+    today = render_views(rows)
+    monkeypatch.setattr(time, "strftime", lambda fmt, *args: "1999-12-31")
+    assert render_views(rows) == today
+    assert b"lastmodifieddate" not in today[f"{VIEWS[0].name}.gexf"]
+    assert b"<meta" in today[f"{VIEWS[0].name}.gexf"]

@@ -78,22 +78,11 @@ def _component(part: list[str], neighbours: dict[str, dict[str, float]],
     for step in range(steps):
         mx = [0.0] * n
         my = [0.0] * n
-        pairs = _near_pairs(n, xs, ys, EDGE)
         # A dense component has many near pairs: it stops early, so the build's cost stays bounded
         # (where it stops depends on the positions only, so it is the same on every build).
-        work += len(pairs)
         if work > BUDGET and step >= MIN_ITERATIONS:
             break
-        for i, j in pairs:
-            dx, dy = xs[i] - xs[j], ys[i] - ys[j]
-            d2 = dx * dx + dy * dy
-            if d2 < 0.01:  # two nodes on one spot: part them in a fixed direction
-                dx, dy, d2 = 0.1 * (i - j), 0.1, 0.01 * ((i - j) ** 2 + 1)
-            f = k2 / d2  # k²/d along the unit vector (dx/d): k²·dx/d²
-            mx[i] += dx * f
-            my[i] += dy * f
-            mx[j] -= dx * f
-            my[j] -= dy * f
+        work += _repulse(n, xs, ys, mx, my, k2, EDGE)
         for i, j, w in links:
             dx, dy = xs[i] - xs[j], ys[i] - ys[j]
             f = w * math.sqrt(dx * dx + dy * dy) / EDGE  # d²/k along the unit vector
@@ -115,19 +104,61 @@ def _component(part: list[str], neighbours: dict[str, dict[str, float]],
     return {node: [xs[i], ys[i]] for i, node in enumerate(part)}
 
 
-def _near_pairs(n: int, xs: list[float], ys: list[float], k: float):
-    """The pairs whose repulsion counts: all of them in a small component, else those in the same or
-    neighbouring grid cells of side 2k."""
+def _cells(n: int, xs: list[float], ys: list[float], k: float) -> dict[tuple[int, int], list[int]]:
+    """The nodes by grid cell of side 2k; a small component is one cell (all its pairs count)."""
     if n <= EXACT_UP_TO:
-        return [(i, j) for i in range(n) for j in range(i + 1, n)]
+        return {(0, 0): list(range(n))}
     cell = 2 * k
     grid: dict[tuple[int, int], list[int]] = defaultdict(list)
     for i in range(n):
         grid[(int(xs[i] // cell), int(ys[i] // cell))].append(i)
+    return grid
+
+
+NEIGHBOURS = ((1, -1), (1, 0), (1, 1), (0, 1))  # each neighbouring pair of cells once
+
+
+def _repulse(n: int, xs: list[float], ys: list[float], mx: list[float], my: list[float], k2: float,
+             k: float) -> int:
+    """Adds to (mx, my) the repulsion k²/d between the pairs of `_near_pairs`, and answers how many
+    pairs that was. The hot loop of a build's views: written out, with the pairs never listed."""
+    count = 0
+    grid = _cells(n, xs, ys, k)
+    for (gx, gy), members in grid.items():
+        groups = [(members, True)]
+        for ox, oy in NEIGHBOURS:
+            others = grid.get((gx + ox, gy + oy))
+            if others:
+                groups.append((others, False))
+        for position, i in enumerate(members):
+            xi, yi = xs[i], ys[i]
+            fx = fy = 0.0
+            for others, same in groups:
+                for j in (others[position + 1:] if same else others):
+                    dx, dy = xi - xs[j], yi - ys[j]
+                    d2 = dx * dx + dy * dy
+                    if d2 < 0.01:  # two nodes on one spot: part them in a fixed direction
+                        dx, dy, d2 = 0.1 * (i - j), 0.1, 0.01 * ((i - j) ** 2 + 1)
+                    f = k2 / d2  # k²/d along the unit vector (dx/d): k²·dx/d²
+                    fx += dx * f
+                    fy += dy * f
+                    mx[j] -= dx * f
+                    my[j] -= dy * f
+            mx[i] += fx
+            my[i] += fy
+        size = len(members)
+        count += size * (size - 1) // 2 + sum(size * len(others) for others, same in groups if not same)
+    return count
+
+
+def _near_pairs(n: int, xs: list[float], ys: list[float], k: float):
+    """The pairs whose repulsion counts: all of them in a small component, else those in the same or
+    neighbouring grid cells of side 2k."""
+    grid = _cells(n, xs, ys, k)
     pairs = []
     for (gx, gy), members in grid.items():
         pairs.extend((a, b) for x, a in enumerate(members) for b in members[x + 1:])
-        for ox, oy in ((1, -1), (1, 0), (1, 1), (0, 1)):  # each neighbouring pair of cells once
+        for ox, oy in NEIGHBOURS:
             others = grid.get((gx + ox, gy + oy))
             if others:
                 pairs.extend((a, b) for a in members for b in others)

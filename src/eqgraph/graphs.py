@@ -14,6 +14,7 @@ and weighted degree are kept too.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -192,8 +193,14 @@ def render_views(rows: dict[str, list[dict]]) -> dict[str, bytes]:
         for extension, writer in (("graphml", nx.write_graphml), ("gexf", nx.write_gexf)):
             out = io.BytesIO()
             writer(graph, out)
-            files[f"{view.name}.{extension}"] = out.getvalue()
+            files[f"{view.name}.{extension}"] = _undated(out.getvalue())
     return files
+
+
+def _undated(data: bytes) -> bytes:
+    """The file without the day it was written: networkx's GEXF writer stamps its `<meta>` with
+    today's date (an optional attribute), and the same graph must give the same bytes on any day."""
+    return re.sub(rb'(<meta\b[^>]*?) lastmodifieddate="[^"]*"', rb"\1", data, count=1)
 
 
 def _rows(store, name: str) -> list[dict[str, str]]:
