@@ -66,6 +66,28 @@ def test_adding_a_plan_reuses_the_others_and_gives_what_a_fresh_build_gives(tmp_
     assert store.query("ASK { ?plan <https://w3id.org/eqgraph/ontology#updateOf> ?earlier }") is True
 
 
+def test_a_plan_added_to_many_is_made_beside_the_reading_of_the_others_with_the_same_result(tmp_path, fresh,
+                                                                                           monkeypatch):
+    """With more than four plans and one new, the new one is made in a forked process while the
+    kept ones are read, and the store's changed parts are revised line by line: as from nothing."""
+    from eqgraph import pipeline
+
+    begun: list[str] = []
+
+    class Recorded(pipeline._Background):
+        def __init__(self, function, *args, **kwargs):
+            begun.append(function.__name__)
+            super().__init__(function, *args, **kwargs)
+
+    many = [*BUILTIN, YEAR2, KINGSMOOR, NEXT / "northfield-2019-20.txt"]
+    build(many, _settings(tmp_path))
+    monkeypatch.setattr(pipeline, "_Background", Recorded)
+    result = build([*many, NEXT / "ecc-strategy-2017-21-year-3.txt"], _settings(tmp_path))
+    assert result.compiled.reused == 5
+    assert "_make_units" in begun
+    assert _summary(tmp_path) == fresh([*many, NEXT / "ecc-strategy-2017-21-year-3.txt"])
+
+
 def test_removing_and_replacing_plans_also_match_a_fresh_build(tmp_path, fresh):
     build([*BUILTIN, YEAR2, KINGSMOOR], _settings(tmp_path))
     result = build([*BUILTIN, KINGSMOOR], _settings(tmp_path))

@@ -88,6 +88,10 @@ class BuildCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[-2:] / key
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is kept under `key` (`get` still checks that it is whole)."""
+        return self.folder is not None and self._path(key).is_file()
+
     def get(self, key: str):
         """The value kept under `key`, or None (never kept, damaged, unreadable, or no cache)."""
         data = self.get_bytes(key)

@@ -153,14 +153,21 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     # code and data are the same, else made, in worker processes when there are several to make.
     sources = [unit_source(cache, Path(path)) for path in paths]
     keys = [key for key, _ in sources]
-    units: list[PlanUnit | None] = [cache.get(key) for key in keys]
-    missing = [(Path(path), key) for path, key, unit in zip(paths, keys, units) if unit is None]
-    if missing:
-        maker = UnitMaker(vocab, base_context, load_shapes("plan"),
-                          iris, Corrections.load(resources.corrections_file()))
-        made = iter(make_units(maker, missing, build_workers()))
-        units = [unit if unit is not None else next(made) for unit in units]
-    made = {key for _, key in missing}
+    kept = [cache.has(key) for key in keys]
+    # A few plans to make beside many kept (a plan added): made in a forked process while this one
+    # reads the kept ones. Many: by make_units' own worker processes.
+    absent = [(Path(path), key) for path, key, found in zip(paths, keys, kept) if not found]
+    early = _Background(_make_units, vocab, base_context, iris, absent, 1) if 0 < len(absent) < 4 < len(paths) else None
+    try:
+        units: list[PlanUnit | None] = [cache.get(key) if found else None for key, found in zip(keys, kept)]
+        made_units = dict(zip((key for _, key in absent), early.result())) if early is not None else {}
+    finally:
+        if early is not None:
+            early.cancel()
+    rest = [(Path(path), key) for path, key, unit in zip(paths, keys, units) if unit is None and key not in made_units]
+    made_units.update(zip((key for _, key in rest), _make_units(vocab, base_context, iris, rest, build_workers())))
+    units = [unit if unit is not None else made_units[key] for key, unit in zip(keys, units)]
+    made = set(made_units)
     for path, (_, digest), unit in zip(paths, sources, units):
         if unit.key in made:  # its work, summed over the workers
             if unit.plan.sha256 != digest:
@@ -170,7 +177,7 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
             cache.put(unit.key, unit)
         else:  # damage found in the same bytes under another folder is named by this path
             unit.damage = [dataclasses.replace(found, document=str(path)) for found in unit.damage]
-    reused = len(paths) - len(missing)
+    reused = len(paths) - len(made)
     clock.lap("plans")
     plans = [unit.plan for unit in units]
     check_plans(plans)
@@ -193,7 +200,7 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
         views.append(making)
     progress(f"plans: {len(plans)} document(s), {sum(len(p.actions) for p in plans)} actions; "
              + (f"{reused} reused from the last build, " if reused else "")
-             + f"{len(missing)} read, extracted and checked ({clock.timings['plans']:.2f}s)")
+             + f"{len(made)} read, extracted and checked ({clock.timings['plans']:.2f}s)")
 
     extractions = {unit.plan.id: unit.extraction for unit in units}
     spanning = _spanning(plans, {unit.plan.id: unit for unit in units}, iris, load_shapes("vocabulary"), cache)
@@ -245,6 +252,14 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     if not report.conforms:
         raise ValidationFailed(report)
     return compiled
+
+
+def _make_units(vocab: Graph, context: Graph, iris: Iris, jobs: list[tuple[Path, str]], workers: int) -> list[PlanUnit]:
+    """The units of `jobs` ((path, key) each), made with what every plan is read and checked against."""
+    if not jobs:
+        return []
+    maker = UnitMaker(vocab, context, load_shapes("plan"), iris, Corrections.load(resources.corrections_file()))
+    return make_units(maker, jobs, workers)
 
 
 def _data_lines(cache: BuildCache, name: str, graph: Graph) -> list[bytes]:
@@ -638,11 +653,14 @@ def _store(path: Path, parts: dict[str, list[bytes]], digests: dict[str, str], p
     if previous is None:
         return None
     old_store, old = previous
-    # The description is made again from the new graph: never kept (nor counted by `old`).
-    drop = [graph_iri(base, DESCRIPTION)] + [graph_iri(base, name) for name in old if old[name] != digests.get(name)]
-    changed = {name: lines for name, lines in parts.items() if old.get(name) != digests[name]}
+    # The description is made again from the new graph: never kept (nor counted by `old`). A part that
+    # was there and changed is revised line by line (the continuity part changes a little with each plan).
+    drop = [graph_iri(base, DESCRIPTION)] + [graph_iri(base, name) for name in old if name not in digests]
+    new = {name: lines for name, lines in parts.items() if name not in old}
+    revise = {graph_iri(base, name): lines for name, lines in parts.items()
+              if name in old and old[name] != digests[name]}
     try:
-        store = OxigraphStore.derive(old_store, path, drop, _nquads(changed, base))
+        store = OxigraphStore.derive(old_store, path, drop, _nquads(new, base), revise)
     except (StoreError, OSError):
         shutil.rmtree(path, ignore_errors=True)
         return None

@@ -115,3 +115,29 @@ def test_a_small_store_is_answered_from_memory_with_the_same_answers(store):
     # The copy is a real in-memory store: writing to it leaves the release on disk untouched.
     in_memory.load(b"<urn:a> <urn:b> <urn:c> .", "nt", "urn:g")
     assert OxigraphStore.open(store.path).triple_count() == quads
+
+
+def test_a_derived_store_is_the_old_one_with_graphs_dropped_added_and_revised(tmp_path):
+    """derive copies a store, drops graphs, adds new ones and revises changed ones line by line:
+    the result holds exactly what a store made from scratch would."""
+    g = "urn:g:"
+
+    def lines(*names: str) -> list[bytes]:
+        return sorted(f"<urn:s:{n}> <urn:p> \"{n}\" .".encode("utf-8") for n in names)
+
+    def quads(graphs: dict[str, list[bytes]]) -> bytes:
+        return b"".join(line[:-1] + f"<{g}{name}> .\n".encode("utf-8") for name, found in graphs.items() for line in found)
+
+    before = {"kept": lines("a", "b"), "gone": lines("c"), "changed": lines("d", "e", "f")}
+    old = OxigraphStore.create(tmp_path / "old", quads(before))
+    old.flush()
+    del old
+    after = {"kept": lines("a", "b"), "changed": lines("e", "f", "g"), "new": lines("h")}
+    derived = OxigraphStore.derive(tmp_path / "old", tmp_path / "new", [g + "gone"], quads({"new": after["new"]}),
+                                   {g + "changed": after["changed"]})
+    for name, found in after.items():
+        assert derived.graph_lines(g + name) == found
+    assert derived.graph_lines(g + "gone") == []
+    assert derived.triple_count() == 6
+    reopened = OxigraphStore.open(tmp_path / "old")
+    assert reopened.graph_lines(g + "changed") == before["changed"]  # the old store is only read

@@ -135,22 +135,35 @@ class OxigraphStore:
         return cls(store, path)
 
     @classmethod
-    def derive(cls, previous: Path, path: Path, drop: Iterable[str], nquads: bytes) -> "OxigraphStore":
+    def derive(cls, previous: Path, path: Path, drop: Iterable[str], nquads: bytes,
+               revise: Mapping[str, list[bytes]] | None = None) -> "OxigraphStore":
         """A new store in `path`: the store at `previous` copied (the engine's backup, which links its
         files instead of copying them where it can, so a large store costs little) without the named
-        graphs `drop`, and with the N-Quads given. `previous` is only read: a server answering from it
-        goes on doing so."""
+        graphs `drop`, with the N-Quads given, and with each graph of `revise` (IRI -> sorted N-Triples
+        lines, as `graph_lines` gives them) made to hold those lines by removing and adding only the
+        lines that differ: a large graph that changed a little costs its change, not its size.
+        `previous` is only read: a server answering from it goes on doing so."""
         try:
             ox.Store.read_only(str(previous)).backup(str(path))
         except OSError as exc:
             raise StoreError(f"cannot copy the graph store at {previous}: {exc}") from exc
-        store = ox.Store(str(path))
+        store = cls(ox.Store(str(path)), path)
         for graph in drop:
-            store.remove_graph(ox.NamedNode(graph))
-        if nquads:
-            store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            store._store.remove_graph(ox.NamedNode(graph))
+        added = [nquads] if nquads else []
+        for graph, lines in (revise or {}).items():
+            held = set(store.graph_lines(graph))
+            wanted = set(lines)
+            name = ox.NamedNode(graph)
+            for triple in ox.parse(b"".join(line + b"\n" for line in sorted(held - wanted)),
+                                   format=ox.RdfFormat.N_TRIPLES):
+                store._store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, name))
+            suffix = f"<{graph}> .\n".encode("utf-8")
+            added.append(b"".join(line[:-1] + suffix for line in sorted(wanted - held)))
+        if any(added):
+            store._store.bulk_load(b"".join(added), format=ox.RdfFormat.N_QUADS)
         store.flush()
-        return cls(store, path)
+        return store
 
     def flush(self) -> None:
         """Write what is held in memory into the store's files (a copy of the store by `derive`
