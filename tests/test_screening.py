@@ -127,6 +127,7 @@ ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ;
     sh:property [ sh:path ex:part ; sh:class ex:Part ; sh:node ex:PartShape ] ;
     sh:property [ sh:path [ sh:inversePath ex:holds ] ; sh:maxCount 1 ; sh:hasValue ex:box ] .
 ex:PartShape a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+ex:Labelled a sh:NodeShape ; sh:targetClass ex:Part ; sh:property [ sh:path ex:label ; sh:uniqueLang true ] .
 ex:Fixed a sh:NodeShape ; sh:targetNode ex:root ; sh:hasValue ex:root ; sh:nodeKind sh:IRI ;
     sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:severity sh:Warning ] .
 ex:Objects a sh:NodeShape ; sh:targetObjectsOf ex:part ; sh:nodeKind sh:BlankNodeOrIRI .
@@ -141,7 +142,7 @@ ex:SubPart rdfs:subClassOf ex:Part .
 ex:root ex:name "root" .
 ex:box ex:holds ex:t1 .
 ex:t1 a ex:Thing ; ex:name "Apple" ; ex:size 3 ; ex:limit 5 ; ex:share 0.75 ; ex:kind ex:big ; ex:part ex:p1 .
-ex:p1 a ex:SubPart ; ex:name "part" .
+ex:p1 a ex:SubPart ; ex:name "part" ; ex:label "part"@en, "Teil"@de, "part" .
 """
 
 # Each breaks the good graph in one way (or in none: the last two conform too).
@@ -154,7 +155,7 @@ CHANGES = [
     ("ex:p1 a ex:SubPart", "ex:p1 a ex:Other"), ('ex:p1 a ex:SubPart ; ex:name "part"', "ex:p1 a ex:SubPart"),
     ("ex:box ex:holds ex:t1", "ex:crate ex:holds ex:t1"), ("ex:box ex:holds ex:t1", "ex:box ex:holds ex:t1 . ex:bin ex:holds ex:t1"),
     ('ex:root ex:name "root" .', ""), ("ex:t1 a ex:Thing", "ex:t1 a ex:Widget"),
-    ("ex:part ex:p1", "ex:part ex:p1, _:b1"), ("ex:size 3", "ex:size 3"), ("ex:share 0.75", "ex:share 0.5"),
+    ("ex:part ex:p1", "ex:part ex:p1, _:b1"), ('"Teil"@de', '"piece"@EN'), ("ex:size 3", "ex:size 3"), ("ex:share 0.75", "ex:share 0.5"),
 ]
 
 
@@ -183,3 +184,20 @@ def test_shapes_it_cannot_read_are_run_whole(construct):
     assert Screen.of(shapes) is None
     data = Graph().parse(data=GOOD.replace('ex:name "Apple"', 'ex:name "Pear"'), format="turtle")
     assert _agrees(data, shapes)
+
+
+def test_the_description_and_its_damage_get_pyshacls_whole_report(built):
+    """The dataset's VoID/DCAT description is checked screened too: as it is built, and damaged."""
+    from eqgraph.publish import DESCRIPTION
+    from eqgraph.store import graph_iri, open_current
+
+    settings, _ = built
+    lines = open_current(settings.home).graph_lines(graph_iri(settings.base, DESCRIPTION))
+    description = Graph().parse(data=b"\n".join(lines).decode("utf-8"), format="nt")
+    shapes = load_shapes("description")
+    assert Screen.of(shapes) is not None
+    _agrees(description, shapes)
+    rng = random.Random(5)
+    for _ in range(12):
+        what, broken = _damaged(description, rng)
+        assert validate(broken, shapes, screen=True) == validate(broken, shapes), what

@@ -18,7 +18,7 @@ Supported: targets (sh:targetClass with rdfs:subClassOf, sh:targetNode, sh:targe
 sh:targetObjectsOf); property shapes on a predicate or its sh:inversePath; sh:minCount, sh:maxCount,
 sh:datatype, sh:class, sh:nodeKind, sh:pattern (with sh:flags), sh:minLength, sh:maxLength,
 sh:minInclusive, sh:maxInclusive, sh:minExclusive, sh:maxExclusive, sh:in, sh:hasValue,
-sh:lessThan, sh:lessThanOrEquals, sh:node and sh:sparql; and what does not constrain (messages,
+sh:lessThan, sh:lessThanOrEquals, sh:uniqueLang, sh:node and sh:sparql; and what does not constrain (messages,
 severities, names, comments, prefixes).
 """
 
@@ -41,7 +41,7 @@ DESCRIPTIVE = {RDF.type, RDFS.comment, RDFS.label, SH.message, SH.severity, SH.n
 TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
 VALUE_CHECKS = {SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH.flags, SH.minLength, SH.maxLength,
                 SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH["in"], SH.node}
-PROPERTY_ONLY = {SH.path, SH.minCount, SH.maxCount, SH.hasValue, SH.lessThan, SH.lessThanOrEquals}
+PROPERTY_ONLY = {SH.path, SH.minCount, SH.maxCount, SH.hasValue, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang}
 NODE_ONLY = {SH.property, SH.sparql, SH.hasValue}
 SPARQL_CONSTRAINT = {RDF.type, SH.select, SH.prefixes, SH.message, SH.severity, SH.deactivated}
 
@@ -196,6 +196,7 @@ def _property_shape(shapes: Graph, shape, visiting: set) -> tuple[Check, Reach]:
     has_value = list(shapes.objects(shape, SH.hasValue))
     below = [(p, False) for p in shapes.objects(shape, SH.lessThan)] + \
             [(p, True) for p in shapes.objects(shape, SH.lessThanOrEquals)]
+    unique_lang = any(flag == Literal(True) for flag in shapes.objects(shape, SH.uniqueLang))
     own, own_reach = _value_checks(shapes, shape, visiting)
 
     def check(index: _Index, node) -> bool:
@@ -205,6 +206,10 @@ def _property_shape(shapes: Graph, shape, visiting: set) -> tuple[Check, Reach]:
             return True
         if any(value not in values for value in has_value):
             return True
+        if unique_lang:
+            tags = [v.language.lower() for v in set(values) if isinstance(v, Literal) and v.language]
+            if len(tags) != len(set(tags)):
+                return True
         for other, equal in below:
             for v in values:
                 for w in index.objects(node, other):
