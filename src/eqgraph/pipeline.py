@@ -414,7 +414,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
                 store = OxigraphStore.create(directory / "store", _nquads(compiled.lines, settings.base))
             clock.lap("load store")
             description = describe(store, settings, statistics=_statistics(compiled.lines, digests, cache))
-            checked = validate(description, load_shapes("description"), screen=True)
+            checked = validate(description, load_shapes("description"))
             compiled.report.extend(checked)
             if not checked.conforms:
                 raise ValidationFailed(checked)

@@ -99,8 +99,7 @@ class UnitMaker:
         minted += new_units_graph([*extraction.minted.councils, *extraction.minted.units])
         lines = canonical_lines(graph)
         lap("build")
-        # Screened (eqgraph.screening): pySHACL validates only the nodes that could give a result.
-        report = validate(ReadOnlyGraphAggregate([graph, self.context, minted]), self.shapes, screen=True)
+        report = validate(ReadOnlyGraphAggregate([graph, self.context, minted]), self.shapes)
         lap("validate")
         rows = self.view_rows(lines + canonical_lines(minted))
         lap("views")
