@@ -139,3 +139,33 @@ def test_a_build_failing_while_its_background_processes_run_leaves_none_behind(t
         pipeline.build(resources.builtin_documents(), Settings.from_env(home=tmp_path))
     assert multiprocessing.active_children() == []
     assert not (tmp_path / "current").exists()
+
+
+def _each_once_reference(parts: dict[str, list[bytes]]) -> dict[str, list[bytes]]:
+    seen: set[bytes] = set()
+    kept = {}
+    for name, lines in parts.items():
+        kept[name] = [line for line in lines if line not in seen]
+        seen.update(kept[name])
+    return kept
+
+
+def test_each_triple_is_kept_in_the_first_part_that_has_it_whatever_the_overlaps():
+    """pipeline._each_once looks plans' own lines up instead of gathering them: on parts that share
+    lines in every way (a plan's line in a shared part, in an earlier or later plan, about itself or
+    about another plan), it keeps what gathering every line keeps."""
+    import random
+
+    from eqgraph.pipeline import _each_once
+
+    base = "https://example.org/id/"
+    rng = random.Random(3)
+    subjects = [f"<{base}plan/p{i}{tail}>" for i in range(4) for tail in ("", "/a", "/a/b", "0", "-x")] + \
+               [f"<{base}thing/{i}>" for i in range(4)] + [f"<{base}plan/p1/b/c>", "<urn:other>"]
+    pool = [f"{s} <{base}p> \"{v}\" .".encode("utf-8") for s in subjects for v in range(3)]
+    for _ in range(200):
+        names = ["ontology", "links", *(f"plan/p{i}" for i in rng.sample(range(4), 4))]
+        if rng.random() < 0.2:  # a shared part after the plans' (the build puts them first)
+            names.insert(rng.randint(2, len(names)), "continuity")
+        parts = {name: sorted(set(rng.sample(pool, rng.randint(0, 25)))) for name in names}
+        assert _each_once(parts, base) == _each_once_reference(parts)
