@@ -266,3 +266,21 @@ def test_damage_found_again_names_the_document_as_given_now(tmp_path):
     result = build([second], _settings(home), warn=damage.append)
     assert result.compiled.reused == 1 and damage
     assert all(found.document == str(second) for found in damage)
+
+
+def test_a_saved_query_edited_between_builds_is_published_edited(tmp_path, monkeypatch):
+    """The saved queries' graph is kept by the files under queries/: an edit is seen at once."""
+    import shutil
+
+    queries = tmp_path / "queries"
+    shutil.copytree(resources.queries_dir(), queries)
+    monkeypatch.setattr(resources, "queries_dir", lambda: queries)
+    home = tmp_path / "home"
+    build(BUILTIN, _settings(home))
+    first = sorted(queries.glob("*.rq"))[0]
+    text = first.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("#+ title:"))
+    first.write_text(text.replace(title, "#+ title: An edited title", 1), encoding="utf-8")
+    build(BUILTIN, _settings(home))
+    store = open_current(home)
+    assert store.query('ASK { ?query ?p ?title FILTER(STR(?title) = "An edited title") }') is True
