@@ -169,3 +169,28 @@ def test_each_triple_is_kept_in_the_first_part_that_has_it_whatever_the_overlaps
             names.insert(rng.randint(2, len(names)), "continuity")
         parts = {name: sorted(set(rng.sample(pool, rng.randint(0, 25)))) for name in names}
         assert _each_once(parts, base) == _each_once_reference(parts)
+
+
+def test_posting_more_than_a_pipe_holds_does_not_wait_for_the_process(tmp_path):
+    """The description can be larger than a pipe holds: posting it returns at once, and a process
+    that stopped meanwhile leaves no thread waiting."""
+    import threading
+
+    gate = tmp_path / "go"
+    job = _Background(_wait_then_read, str(gate), inbox=True)
+    job.post(b"x" * 1_000_000)  # returns although the process is not reading yet
+    gate.write_text("go")
+    assert job.result() == 1_000_000
+    stopped = _Background(_wait_then_read, str(tmp_path / "never"), inbox=True)
+    stopped.post(b"y" * 1_000_000)
+    stopped.cancel()
+    assert not any(t.name.startswith("posting to") for t in threading.enumerate())
+
+
+def _wait_then_read(gate: str, later) -> int:
+    import os
+    import time
+
+    while not os.path.exists(gate):
+        time.sleep(0.01)
+    return len(later())

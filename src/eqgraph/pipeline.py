@@ -473,7 +473,8 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
         try:
             # The dumps of every part but the description, which is posted to it once it is made.
             dumping = _Background(_write_dumps, compiled.lines, directory / "dumps", settings.base, cache, inbox=True)
-            store = _store(directory / "store", compiled.lines, digests, previous, settings.base)
+            store = _store(directory / "store", compiled.lines, digests, previous, settings.base, cache)
+            _keep_revised(compiled.lines, digests, cache)
             stored["copied"] = previous is not None and store is not None
             if store is None:  # no release to start from
                 store = OxigraphStore.create(directory / "store", _nquads(compiled.lines, settings.base))
@@ -622,13 +623,14 @@ class _Background:
         import multiprocessing
         import os
 
-        self._process = self._send_later = None
+        self._process = self._send_later = self._sending = None
         self._posted: list = []
         if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
             self._run_here = (function, args + ((lambda: self._posted[0]),) if inbox else args)
             return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
+        receive_later = None
         if inbox:
             receive_later, self._send_later = context.Pipe(duplex=False)
             args = args + (receive_later.recv,)
@@ -644,22 +646,34 @@ class _Background:
         self._process = context.Process(target=run, daemon=True)
         self._process.start()
         send.close()
+        if receive_later is not None:
+            receive_later.close()  # the process's end: posting to a process that stopped then fails at once
 
     def post(self, value) -> None:
-        """What the function's inbox answers (once)."""
+        """What the function's inbox answers (once). Sent by a thread: a value larger than the pipe
+        holds waits there until the process asks for it, and this one goes on meanwhile."""
         if self._send_later is None:
             self._posted.append(value)
             return
-        try:
-            self._send_later.send(value)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the process has stopped already: result() says why
-        self._send_later.close()
+        import threading
+
+        def send() -> None:
+            try:
+                self._send_later.send(value)
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                pass  # the process has stopped already: result() says why
+            finally:
+                self._send_later.close()
+
+        self._sending = threading.Thread(target=send, name=f"posting to {self.name}", daemon=True)
+        self._sending.start()
 
     def cancel(self) -> None:
         if self._process is not None and self._process.is_alive():
             self._process.terminate()
             self._process.join()
+        if self._sending is not None:
+            self._sending.join()
 
     def result(self):
         if self._process is None:
@@ -671,6 +685,8 @@ class _Background:
             self._process.join()
             raise EqgraphError(f"the process that was to {self.name} stopped (exit {self._process.exitcode})") from None
         self._process.join()
+        if self._sending is not None:
+            self._sending.join()
         if not ok:
             raise value
         return value
@@ -716,28 +732,49 @@ def _previous(home: Path, fingerprint: str) -> tuple[Path, dict[str, str]] | Non
     return release / "store", graphs
 
 
-def _store(path: Path, parts: dict[str, list[bytes]], digests: dict[str, str], previous, base: str):
+REVISED = ("vocabularies", "links", "continuity", "catalogue")  # parts that change with the plans, kept by digest
+
+
+def _store(path: Path, parts: dict[str, list[bytes]], digests: dict[str, str], previous, base: str,
+           cache: BuildCache):
     """The previous release's store with the graphs that differ replaced, or None without one. A copy
-    that does not hold exactly the triples expected is discarded (the caller then loads them all)."""
+    whose changed graphs do not hold exactly the triples expected is discarded (the caller then loads
+    them all); the graphs that did not change were checked when that release was built."""
     if previous is None:
         return None
     old_store, old = previous
     # The description is made again from the new graph: never kept (nor counted by `old`). A part that
-    # was there and changed is revised line by line (the continuity part changes a little with each plan).
-    drop = [graph_iri(base, DESCRIPTION)] + [graph_iri(base, name) for name in old if name not in digests]
+    # was there and changed is revised line by line (the continuity part changes a little with each
+    # plan), from its lines as the last build kept them (`_keep_revised`) where it did.
+    gone = [graph_iri(base, name) for name in old if name not in digests]
     new = {name: lines for name, lines in parts.items() if name not in old}
-    revise = {graph_iri(base, name): lines for name, lines in parts.items()
-              if name in old and old[name] != digests[name]}
+    changed = [name for name in parts if name in old and old[name] != digests[name]]
+    held = {graph_iri(base, name): found for name in changed
+            if (found := cache.get(cache.key("part lines", name, old[name]))) is not None}
     try:
-        store = OxigraphStore.derive(old_store, path, drop, _nquads(new, base), revise)
+        store = OxigraphStore.derive(old_store, path, [graph_iri(base, DESCRIPTION), *gone], _nquads(new, base),
+                                     {graph_iri(base, name): parts[name] for name in changed}, held)
     except (StoreError, OSError):
         shutil.rmtree(path, ignore_errors=True)
         return None
-    if store.triple_count() == sum(len(lines) for lines in parts.values()):
+    expected = {graph_iri(base, name): len(parts[name]) for name in [*new, *changed]}
+    expected.update({graph: 0 for graph in gone})
+    if all(store.graph_size(graph) == size for graph, size in expected.items()):
         return store
     del store
     shutil.rmtree(path, ignore_errors=True)
     return None
+
+
+def _keep_revised(parts: dict[str, list[bytes]], digests: dict[str, str], cache: BuildCache) -> None:
+    """The lines of the parts that change with the plans, for the next build to revise them."""
+    for name in REVISED:
+        if name in parts:
+            key = cache.key("part lines", name, digests[name])
+            if not cache.has(key):
+                cache.put(key, parts[name])
+            else:
+                cache.used.add(key)
 
 
 def _check_home(home: Path) -> None:

@@ -133,11 +133,15 @@ def test_a_derived_store_is_the_old_one_with_graphs_dropped_added_and_revised(tm
     old.flush()
     del old
     after = {"kept": lines("a", "b"), "changed": lines("e", "f", "g"), "new": lines("h")}
-    derived = OxigraphStore.derive(tmp_path / "old", tmp_path / "new", [g + "gone"], quads({"new": after["new"]}),
-                                   {g + "changed": after["changed"]})
-    for name, found in after.items():
-        assert derived.graph_lines(g + name) == found
-    assert derived.graph_lines(g + "gone") == []
-    assert derived.triple_count() == 6
+    for held in (None, {g + "changed": before["changed"]}):  # read from the old store, or told
+        target = tmp_path / ("told" if held else "read")
+        derived = OxigraphStore.derive(tmp_path / "old", target, [g + "gone"], quads({"new": after["new"]}),
+                                       {g + "changed": after["changed"]}, held)
+        for name, found in after.items():
+            assert derived.graph_lines(g + name) == found
+            assert derived.graph_size(g + name) == len(found)
+        assert derived.graph_lines(g + "gone") == []
+        assert derived.triple_count() == 6
+        del derived
     reopened = OxigraphStore.open(tmp_path / "old")
     assert reopened.graph_lines(g + "changed") == before["changed"]  # the old store is only read

@@ -136,13 +136,15 @@ class OxigraphStore:
 
     @classmethod
     def derive(cls, previous: Path, path: Path, drop: Iterable[str], nquads: bytes,
-               revise: Mapping[str, list[bytes]] | None = None) -> "OxigraphStore":
+               revise: Mapping[str, list[bytes]] | None = None,
+               held: Mapping[str, list[bytes]] | None = None) -> "OxigraphStore":
         """A new store in `path`: the store at `previous` copied (the engine's backup, which links its
         files instead of copying them where it can, so a large store costs little) without the named
         graphs `drop`, with the N-Quads given, and with each graph of `revise` (IRI -> sorted N-Triples
         lines, as `graph_lines` gives them) made to hold those lines by removing and adding only the
-        lines that differ: a large graph that changed a little costs its change, not its size.
-        `previous` is only read: a server answering from it goes on doing so."""
+        lines that differ: a large graph that changed a little costs its change, not its size. `held`
+        gives, where the caller knows them, the lines a revised graph holds in `previous` (else they
+        are read from it). `previous` is only read: a server answering from it goes on doing so."""
         try:
             ox.Store.read_only(str(previous)).backup(str(path))
         except OSError as exc:
@@ -152,14 +154,15 @@ class OxigraphStore:
             store._store.remove_graph(ox.NamedNode(graph))
         added = [nquads] if nquads else []
         for graph, lines in (revise or {}).items():
-            held = set(store.graph_lines(graph))
+            before = (held or {}).get(graph)
+            before = set(before if before is not None else store.graph_lines(graph))
             wanted = set(lines)
             name = ox.NamedNode(graph)
-            for triple in ox.parse(b"".join(line + b"\n" for line in sorted(held - wanted)),
+            for triple in ox.parse(b"".join(line + b"\n" for line in sorted(before - wanted)),
                                    format=ox.RdfFormat.N_TRIPLES):
                 store._store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, name))
             suffix = f"<{graph}> .\n".encode("utf-8")
-            added.append(b"".join(line[:-1] + suffix for line in sorted(wanted - held)))
+            added.append(b"".join(line[:-1] + suffix for line in sorted(wanted - before)))
         if any(added):
             store._store.bulk_load(b"".join(added), format=ox.RdfFormat.N_QUADS)
         store.flush()
@@ -276,6 +279,10 @@ class OxigraphStore:
 
     def triple_count(self) -> int:
         return len(self._store)
+
+    def graph_size(self, graph: str) -> int:
+        """The triples of one named graph."""
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None, graph: str | None = None) -> bytes:
         """The whole store (or one graph) in a format of `RDF_FORMATS`; N-Quads and TriG keep the graphs."""
