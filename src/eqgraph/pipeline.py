@@ -64,6 +64,7 @@ class Compiled:
     reused: int = 0  # plans whose unit an earlier build had made (eqgraph.buildcache)
     view_rows: dict[str, list[dict]] | None = None  # the graph views' rows, the plans' together
     views: object = None  # with compile_graph(views=True): the views being made (`_Background`)
+    figures: dict[str, PartFigures] = field(default_factory=dict)  # parts' figures read ahead, by digest
 
     @cached_property
     def parts(self) -> dict[str, Graph]:
@@ -160,6 +161,7 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     early = _Background(_make_units, vocab, base_context, iris, absent, 1) if 0 < len(absent) < 4 < len(paths) else None
     try:
         units: list[PlanUnit | None] = [cache.get(key) if found else None for key, found in zip(keys, kept)]
+        ahead = _figures_ahead(units, cache) if early is not None else {}  # while the new plan is made
         made_units = dict(zip((key for _, key in absent), early.result())) if early is not None else {}
     finally:
         if early is not None:
@@ -247,7 +249,7 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     progress(f"build: {sum(len(l) for l in lines.values())} triples; validate: {len(report.violations)} "
              f"violation(s), {len(report.warnings)} warning(s), {len(report.notes)} note(s) "
              f"({clock.timings['across plans checked']:.2f}s for what spans plans; each plan checked in its unit)")
-    compiled = Compiled(plans, lines, report, clock.timings, damage, reused, view_rows, making)
+    compiled = Compiled(plans, lines, report, clock.timings, damage, reused, view_rows, making, ahead)
     if not report.conforms:
         raise ValidationFailed(report)
     return compiled
@@ -479,7 +481,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
             if store is None:  # no release to start from
                 store = OxigraphStore.create(directory / "store", _nquads(compiled.lines, settings.base))
             clock.lap("load store")
-            description = describe(store, settings, statistics=_statistics(compiled.lines, digests, cache))
+            description = describe(store, settings, statistics=_statistics(compiled.lines, digests, cache, compiled.figures))
             checked = validate(description, load_shapes("description"))
             compiled.report.extend(checked)
             if not checked.conforms:
@@ -692,13 +694,26 @@ class _Background:
         return value
 
 
-def _statistics(parts: dict[str, list[bytes]], digests: dict[str, str], cache: BuildCache) -> Statistics:
+def _figures_ahead(units: list[PlanUnit | None], cache: BuildCache) -> dict[str, PartFigures]:
+    """The kept plans' figures, read while a process makes the new plan (this one would wait)."""
+    ahead = {}
+    for unit in units:
+        if unit is not None:
+            digest = _digest(unit.lines)
+            found = cache.get(cache.key("figures", digest))
+            if found is not None:
+                ahead[digest] = found
+    return ahead
+
+
+def _statistics(parts: dict[str, list[bytes]], digests: dict[str, str], cache: BuildCache,
+                ahead: dict[str, PartFigures]) -> Statistics:
     """The description's figures, from each part's figures: kept by the part's digest, so a build
     counts only the parts that changed (eqgraph.publish.statistics)."""
     figures = []
     for name, lines in parts.items():
         key = cache.key("figures", digests[name])
-        found = cache.get(key)
+        found = ahead.get(digests[name]) or cache.get(key)
         if found is None:
             found = PartFigures.of_lines(lines)
             cache.put(key, found)

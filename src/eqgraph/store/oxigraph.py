@@ -281,8 +281,10 @@ class OxigraphStore:
         return len(self._store)
 
     def graph_size(self, graph: str) -> int:
-        """The triples of one named graph."""
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        """The triples of one named graph (counted by the engine: a Python object per quad costs
+        ten times more)."""
+        (row,) = self._store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
+        return int(row[0].value)
 
     def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None, graph: str | None = None) -> bytes:
         """The whole store (or one graph) in a format of `RDF_FORMATS`; N-Quads and TriG keep the graphs."""
