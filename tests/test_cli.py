@@ -421,3 +421,21 @@ def test_settings_that_cannot_work_are_refused_before_any_work(capsys, tmp_path,
     except SystemExit as exit_:
         code, err = exit_.code, capsys.readouterr().err
     assert code == 2 and message.format(**fill) in one_error_line(err)
+
+
+def test_the_command_exits_at_once_with_everything_written(tmp_path):
+    """`eqgraph` leaves without freeing its heap object by object (cli.exit_now): what it printed
+    and the release it built are all there, and the store opens with every triple."""
+    import json
+
+    from eqgraph.store import open_current
+
+    exe = Path(sys.executable).with_name("eqgraph")
+    done = subprocess.run([str(exe), "build", "--out", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "built" in done.stdout and done.stdout.endswith("\n")
+    info = json.loads((tmp_path / "current" / "build.json").read_text(encoding="utf-8"))
+    assert open_current(tmp_path).triple_count() == info["triples"]
+    refused = subprocess.run([str(exe), "build", "/nonexistent/plan.txt", "--out", str(tmp_path)],
+                             capture_output=True, text=True)
+    assert refused.returncode != 0 and "eqgraph: error" in refused.stderr
