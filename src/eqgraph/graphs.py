@@ -18,13 +18,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import yaml
 
 from . import resources
 from .catalogue import internal_query
 from .graph_layout import layout
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 EXACT_BETWEENNESS = 300  # nodes; above, betweenness is estimated from SAMPLED_SOURCES sources
 SAMPLED_SOURCES = 100  # enough to rank the few hundred nodes whose labels are drawn first
@@ -70,6 +73,8 @@ def short_label(label: str, kind: str, row: dict | None = None) -> str:
 
 def build_graph(view: View, rows: list[dict]) -> tuple[nx.Graph, dict[tuple[str, str], list[str]]]:
     """The view's graph from one row per action and edge; and the actions behind each edge."""
+    import networkx as nx  # imported where a view is made: each plan's unit reads `view_queries` only
+
     graph = nx.DiGraph() if view.directed else nx.Graph()
     behind: dict[tuple[str, str], set[str]] = {}
     for row in sorted(rows, key=lambda r: (r["source"], r["target"], r["action"])):  # never the store's order
@@ -105,6 +110,8 @@ def build_graph(view: View, rows: list[dict]) -> tuple[nx.Graph, dict[tuple[str,
 def _betweenness(graph: nx.Graph) -> dict[str, float]:
     """Exact on a graph of a few hundred nodes; estimated from a fixed, seeded sample of sources on a
     larger one (a hundred plans' objectives), where exact betweenness would cost seconds per build."""
+    import networkx as nx
+
     if len(graph) <= EXACT_BETWEENNESS:
         return nx.betweenness_centrality(graph) if len(graph) else {}
     return nx.betweenness_centrality(graph, k=SAMPLED_SOURCES, seed=18)
@@ -183,6 +190,8 @@ def write_views(catalogue, folder: Path, rows: dict[str, list[dict]] | None = No
 def render_views(rows: dict[str, list[dict]]) -> dict[str, bytes]:
     """Every view's files (`<view>.json`, `.graphml`, `.gexf`) from the views' rows."""
     import io
+
+    import networkx as nx
 
     facets, per_action = facet_table(rows.get(FACETS, []))
     files: dict[str, bytes] = {}

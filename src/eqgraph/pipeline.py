@@ -161,7 +161,10 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     early = _Background(_make_units, vocab, base_context, iris, absent, 1) if 0 < len(absent) < 4 < len(paths) else None
     try:
         units: list[PlanUnit | None] = [cache.get(key) if found else None for key, found in zip(keys, kept)]
-        ahead = _figures_ahead(units, cache) if early is not None else {}  # while the new plan is made
+        ahead = {}
+        if early is not None:  # while the new plan is made: its figures, and the views' library (the
+            ahead = _figures_ahead(units, cache)  # views' process, forked later, inherits it)
+            import networkx  # noqa: F401
         made_units = dict(zip((key for _, key in absent), early.result())) if early is not None else {}
     finally:
         if early is not None:
