@@ -74,14 +74,14 @@ def test_a_plan_added_to_many_is_made_beside_the_reading_of_the_others_with_the_
 
     begun: list[str] = []
 
-    class Recorded(pipeline._Background):
+    class Recorded(pipeline.Background):
         def __init__(self, function, *args, **kwargs):
             begun.append(function.__name__)
             super().__init__(function, *args, **kwargs)
 
     many = [*BUILTIN, YEAR2, KINGSMOOR, NEXT / "northfield-2019-20.txt"]
     build(many, _settings(tmp_path))
-    monkeypatch.setattr(pipeline, "_Background", Recorded)
+    monkeypatch.setattr(pipeline, "Background", Recorded)
     result = build([*many, NEXT / "ecc-strategy-2017-21-year-3.txt"], _settings(tmp_path))
     assert result.compiled.reused == 5
     assert "_make_units" in begun

@@ -1,5 +1,5 @@
 """What spans plans is made and checked piece by piece (pipeline._spanning): the same as the whole. And
-the build's background processes (pipeline._Background) hand over what they are posted."""
+the build's background processes (eqgraph.background.Background) hand over what they are posted."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from eqgraph.extract import Extractor
 from eqgraph.ingest import Corrections
 from eqgraph.links.reference import reference_graphs
 from eqgraph.namespaces import Iris
-from eqgraph.pipeline import _Background, _spanning
+from eqgraph.background import Background
+from eqgraph.pipeline import _spanning
 from eqgraph.units import UnitMaker, canonical_lines, make_units, unit_key
 from eqgraph.validate import load_shapes, validate
 
@@ -98,7 +99,7 @@ def _join(items: list[str], later) -> str:
 def test_a_background_process_waits_for_what_is_posted_to_it(monkeypatch, cores):
     """Forked (two cores), or run here when asked for its result (one core): the same answer."""
     monkeypatch.setattr("os.cpu_count", lambda: cores)
-    job = _Background(_join, ["made first"], inbox=True)
+    job = Background(_join, ["made first"], inbox=True)
     assert (job._process is not None) == (cores > 1)
     job.post(["posted later"])
     assert job.result() == "made first+posted later"
@@ -109,14 +110,14 @@ def _fail(later) -> None:
 
 
 def test_an_error_in_a_background_process_is_raised_in_the_build():
-    job = _Background(_fail, inbox=True)
+    job = Background(_fail, inbox=True)
     job.post("x")
     with pytest.raises(ValueError, match="bad input 'x'"):
         job.result()
 
 
 def test_a_cancelled_background_process_waiting_for_its_inbox_stops():
-    job = _Background(_join, ["never posted"], inbox=True)
+    job = Background(_join, ["never posted"], inbox=True)
     job.cancel()
     assert not job._process.is_alive()
 
@@ -177,11 +178,11 @@ def test_posting_more_than_a_pipe_holds_does_not_wait_for_the_process(tmp_path):
     import threading
 
     gate = tmp_path / "go"
-    job = _Background(_wait_then_read, str(gate), inbox=True)
+    job = Background(_wait_then_read, str(gate), inbox=True)
     job.post(b"x" * 1_000_000)  # returns although the process is not reading yet
     gate.write_text("go")
     assert job.result() == 1_000_000
-    stopped = _Background(_wait_then_read, str(tmp_path / "never"), inbox=True)
+    stopped = Background(_wait_then_read, str(tmp_path / "never"), inbox=True)
     stopped.post(b"y" * 1_000_000)
     stopped.cancel()
     assert not any(t.name.startswith("posting to") for t in threading.enumerate())

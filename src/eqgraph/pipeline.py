@@ -33,6 +33,7 @@ from .build import (commitments_graph, continuity_graph, load_ontology, load_voc
 from .config import Settings
 from .errors import DamageFound, EqgraphError, InputError, StoreError, ValidationFailed, shown
 from .extract import Extractor
+from .background import Background
 from .buildcache import BuildCache, build_cache_dir
 from .ingest import Corrections, Damage, check_plans, ingest_documents
 from .links.linkset import LinkRow, check_subjects, links_graph, read_linksets
@@ -63,7 +64,7 @@ class Compiled:
     damage: list[Damage] = field(default_factory=list)  # evidence that a document lacks something
     reused: int = 0  # plans whose unit an earlier build had made (eqgraph.buildcache)
     view_rows: dict[str, list[dict]] | None = None  # the graph views' rows, the plans' together
-    views: object = None  # with compile_graph(views=True): the views being made (`_Background`)
+    views: object = None  # with compile_graph(views=True): the views being made (`Background`)
     figures: dict[str, PartFigures] = field(default_factory=dict)  # parts' figures read ahead, by digest
 
     @cached_property
@@ -158,7 +159,7 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     # A few plans to make beside many kept (a plan added): made in a forked process while this one
     # reads the kept ones. Many: by make_units' own worker processes.
     absent = [(Path(path), key) for path, key, found in zip(paths, keys, kept) if not found]
-    early = _Background(_make_units, vocab, base_context, iris, absent, 1) if 0 < len(absent) < 4 < len(paths) else None
+    early = Background(_make_units, vocab, base_context, iris, absent, 1) if 0 < len(absent) < 4 < len(paths) else None
     try:
         units: list[PlanUnit | None] = [cache.get(key) if found else None for key, found in zip(keys, kept)]
         ahead = {}
@@ -201,7 +202,7 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     making = None
     if views is not None:
         labels = Extractor.minted_labels(new_concepts, new_units)
-        making = _Background(_render_views, _with_minted_labels(view_rows, labels))
+        making = Background(_render_views, _with_minted_labels(view_rows, labels))
         views.append(making)
     progress(f"plans: {len(plans)} document(s), {sum(len(p.actions) for p in plans)} actions; "
              + (f"{reused} reused from the last build, " if reused else "")
@@ -477,7 +478,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
         dumping = None
         try:
             # The dumps of every part but the description, which is posted to it once it is made.
-            dumping = _Background(_write_dumps, compiled.lines, directory / "dumps", settings.base, cache, inbox=True)
+            dumping = Background(_write_dumps, compiled.lines, directory / "dumps", settings.base, cache, inbox=True)
             store = _store(directory / "store", compiled.lines, digests, previous, settings.base, cache)
             _keep_revised(compiled.lines, digests, cache)
             stored["copied"] = previous is not None and store is not None
@@ -613,88 +614,6 @@ def _write_dumps(graphs, folder: Path, base: str, cache: BuildCache, later):
 
     written = write_dumps(graphs, folder, PREFIXES, base, cache, wait_for_later)
     return written, cache.used, time.perf_counter() - started - waited
-
-
-class _Background:
-    """`function(*args)` in a forked process while this one goes on; `result()` waits for its value
-    (or raises its error). Where fork is not available, or with one core, it runs here when its result
-    is asked for.
-
-    With `inbox`, the function is given one more argument, a callable answering what this process
-    `post`s to it later: the process can begin on what is ready and wait for the rest."""
-
-    def __init__(self, function, *args, inbox: bool = False):
-        self.name = getattr(function, "__name__", "work").strip("_").replace("_", " ")
-        import multiprocessing
-        import os
-
-        self._process = self._send_later = self._sending = None
-        self._posted: list = []
-        if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            self._run_here = (function, args + ((lambda: self._posted[0]),) if inbox else args)
-            return
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        receive_later = None
-        if inbox:
-            receive_later, self._send_later = context.Pipe(duplex=False)
-            args = args + (receive_later.recv,)
-
-        def run() -> None:
-            try:
-                send.send((True, function(*args)))
-            except BaseException as error:  # noqa: BLE001 - sent to the parent, which raises it
-                send.send((False, error))
-            finally:
-                send.close()
-
-        self._process = context.Process(target=run, daemon=True)
-        self._process.start()
-        send.close()
-        if receive_later is not None:
-            receive_later.close()  # the process's end: posting to a process that stopped then fails at once
-
-    def post(self, value) -> None:
-        """What the function's inbox answers (once). Sent by a thread: a value larger than the pipe
-        holds waits there until the process asks for it, and this one goes on meanwhile."""
-        if self._send_later is None:
-            self._posted.append(value)
-            return
-        import threading
-
-        def send() -> None:
-            try:
-                self._send_later.send(value)
-            except (BrokenPipeError, ConnectionResetError, OSError):
-                pass  # the process has stopped already: result() says why
-            finally:
-                self._send_later.close()
-
-        self._sending = threading.Thread(target=send, name=f"posting to {self.name}", daemon=True)
-        self._sending.start()
-
-    def cancel(self) -> None:
-        if self._process is not None and self._process.is_alive():
-            self._process.terminate()
-            self._process.join()
-        if self._sending is not None:
-            self._sending.join()
-
-    def result(self):
-        if self._process is None:
-            function, args = self._run_here
-            return function(*args)
-        try:
-            ok, value = self._receive.recv()
-        except EOFError:
-            self._process.join()
-            raise EqgraphError(f"the process that was to {self.name} stopped (exit {self._process.exitcode})") from None
-        self._process.join()
-        if self._sending is not None:
-            self._sending.join()
-        if not ok:
-            raise value
-        return value
 
 
 def _figures_ahead(units: list[PlanUnit | None], cache: BuildCache) -> dict[str, PartFigures]:
