@@ -42,7 +42,7 @@ from .model import Plan
 from .namespaces import PREFIXES, Iris
 from .publish import DESCRIPTION, PartFigures, Statistics, add_description, describe, write_dumps
 from .store import graph_iri, publish_release
-from .store.oxigraph import OxigraphStore
+from .store.oxigraph import OxigraphStore, in_graph
 from .units import PlanUnit, UnitMaker, canonical_lines, make_units, unit_source
 from .validate import Report, load_shapes, validate
 
@@ -163,8 +163,10 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     try:
         units: list[PlanUnit | None] = [cache.get(key) if found else None for key, found in zip(keys, kept)]
         ahead = {}
-        if early is not None:  # while the new plan is made: its figures, and the views' library (the
-            ahead = _figures_ahead(units, cache)  # views' process, forked later, inherits it)
+        if early is not None:
+            # While the new plan is made: the kept plans' figures, and the views' library (the views'
+            # process, forked later, inherits it).
+            ahead = _figures_ahead(units, cache)
             import networkx  # noqa: F401
         made_units = dict(zip((key for _, key in absent), early.result())) if early is not None else {}
     finally:
@@ -649,11 +651,7 @@ def _digest(lines: list[bytes]) -> str:
 
 def _nquads(parts: dict[str, list[bytes]], base: str) -> bytes:
     """The parts as N-Quads, each line in its part's named graph (`<base>graph/<name>`)."""
-    out = []
-    for name, lines in parts.items():
-        suffix = f"<{graph_iri(base, name)}> .\n".encode("utf-8")
-        out.extend(line[:-1] + suffix for line in lines)  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
-    return b"".join(out)
+    return b"".join(in_graph(graph_iri(base, name), lines) for name, lines in parts.items())
 
 
 def _previous(home: Path, fingerprint: str) -> tuple[Path, dict[str, str]] | None:

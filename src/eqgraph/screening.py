@@ -37,13 +37,13 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 # What a shape may say that changes nothing about which nodes it reports on.
 DESCRIPTIVE = {RDF.type, RDFS.comment, RDFS.label, SH.message, SH.severity, SH.name, SH.description,
-               SH.order, SH.group, SH.prefixes, SH.declare, SH.deactivated, SH.defaultValue}
+               SH.order, SH.group, SH.prefixes, SH.declare, SH.defaultValue}
 TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
 VALUE_CHECKS = {SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH.flags, SH.minLength, SH.maxLength,
                 SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH["in"], SH.node}
 PROPERTY_ONLY = {SH.path, SH.minCount, SH.maxCount, SH.hasValue, SH.lessThan, SH.lessThanOrEquals, SH.uniqueLang}
 NODE_ONLY = {SH.property, SH.sparql, SH.hasValue}
-SPARQL_CONSTRAINT = {RDF.type, SH.select, SH.prefixes, SH.message, SH.severity, SH.deactivated}
+SPARQL_CONSTRAINT = {RDF.type, SH.select, SH.prefixes, SH.message, SH.severity}
 
 # A datatype's values as rdflib gives them, the way pySHACL's sh:datatype tells a well-formed one.
 PYTHON_TYPES = {XSD.string: (str,), XSD.integer: (int,), XSD.decimal: (Decimal,), XSD.float: (float,),
@@ -151,11 +151,9 @@ def _focus_nodes(index: _Index, targets: list[tuple[URIRef, object]]) -> set:
 
 
 def _known(shapes: Graph, node, allowed: set) -> None:
-    for p in shapes.predicates(node, None):
+    for p in shapes.predicates(node, None):  # sh:deactivated among them: pySHACL's own handling applies
         if p not in allowed:
             raise Unsupported(f"{p} on {node}")
-    if (node, SH.deactivated, None) in shapes:
-        raise Unsupported("a deactivated shape")  # rare; pySHACL's own handling then applies
 
 
 def _node_shape(shapes: Graph, shape, visiting: set) -> tuple[Check, Reach]:

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from ..formats import ON_DUMPS, Format
 from ..store import graph_iri
+from ..store.oxigraph import in_graph
 from ..store.jsonld import graph_fragment, jsonld_footer, jsonld_header
 
 COMPRESS_LEVEL = 6  # zlib's default: level 9 costs twice the time for 1-2% less
@@ -56,9 +57,8 @@ def _body(writer: str, graph: str, lines: list[bytes], prefixes: Mapping[str, st
     """One named graph in a format, without what the file's header already says."""
     if writer == "nt":
         return b"".join(line + b"\n" for line in lines)
-    name = f"<{graph}>".encode("utf-8")
     if writer == "nq":
-        return b"".join(line[:-1] + name + b" .\n" for line in lines)  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
+        return in_graph(graph, lines)
     triples = ox.parse(b"".join(line + b"\n" for line in lines), format=ox.RdfFormat.N_TRIPLES)
     if writer == "jsonld":
         return graph_fragment(graph, triples, prefixes)
@@ -81,7 +81,7 @@ def write_dumps(graphs: Mapping[str, list[bytes]], folder: Path, prefixes: Mappi
     were not ready yet (the build's description, made from the store while the rest is compressed);
     they take their places in the files as if they had been in `graphs` from the start."""
     shape = json.dumps(sorted(prefixes.items()))
-    members: dict[str, dict[str, list[bytes]]] = {}  # graph IRI -> format -> its member(s)
+    members: dict[str, dict[str, bytes]] = {}  # graph IRI -> format's writer -> its compressed member
 
     def make(parts: Mapping[str, list[bytes]]) -> None:
         for name, lines in parts.items():

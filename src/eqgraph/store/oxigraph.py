@@ -100,6 +100,12 @@ def _converter():
 
 # --- the store -----------------------------------------------------------------------------------------
 
+def in_graph(graph: str, lines) -> bytes:
+    """Canonical N-Triples lines ("<s> <p> <o> .") as N-Quads in `graph` ("<s> <p> <o> <graph> .")."""
+    suffix = f"<{graph}> .\n".encode("utf-8")
+    return b"".join(line[:-1] + suffix for line in lines)
+
+
 class OxigraphStore:
     """The embedded store. `query` answers any form; `answer` answers the SPARQL protocol."""
 
@@ -161,8 +167,7 @@ class OxigraphStore:
             for triple in ox.parse(b"".join(line + b"\n" for line in sorted(before - wanted)),
                                    format=ox.RdfFormat.N_TRIPLES):
                 store._store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, name))
-            suffix = f"<{graph}> .\n".encode("utf-8")
-            added.append(b"".join(line[:-1] + suffix for line in sorted(wanted - before)))
+            added.append(in_graph(graph, sorted(wanted - before)))
         if any(added):
             store._store.bulk_load(b"".join(added), format=ox.RdfFormat.N_QUADS)
         store.flush()
