@@ -119,19 +119,49 @@ def test_views_are_written_the_same_by_two_builds(release, tmp_path):
     store = OxigraphStore.open(path / "store")
     again = write_views(Catalogue(store), tmp_path)
     assert again == views
-    assert (tmp_path / "strategies.graphml").read_text(encoding="utf-8").count("<node ") == len(views["strategies"]["nodes"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{view.name}.json" for view in VIEWS)
 
 
-def test_a_views_files_are_the_same_bytes_on_any_day(monkeypatch):
-    """GEXF writers stamp the file with today's date; the same rows give the same files on any day."""
+@pytest.mark.parametrize("view", [v.name for v in VIEWS])
+def test_graphml_and_gexf_carry_every_node_and_edge_of_the_view(release, view):
+    """The downloads are the view's JSON written out: each node with its label, kind, metrics and
+    position, each edge with its weight, read back by networkx as it reads anyone's file."""
+    import io
+
+    import networkx as nx
+
+    from eqgraph.graphs import export
+
+    data = release[1][view]
+    for writer, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+        graph = read(io.BytesIO(export(data, writer)))
+        assert graph.is_directed() == data["directed"]
+        assert sorted(graph.nodes) == sorted(n["id"] for n in data["nodes"]), writer
+        for node in data["nodes"]:
+            got = graph.nodes[node["id"]]
+            assert got["label"] == node["label"] and got["kind"] == node["kind"], writer
+            assert float(got["betweenness"]) == node["betweenness"] and float(got["x"]) == node["x"], writer
+        edges = {(s, t): d["weight"] for s, t, d in graph.edges(data=True)}
+        if not data["directed"]:
+            edges |= {(t, s): w for (s, t), w in edges.items()}
+        assert {(e["source"], e["target"]): e["weight"] for e in data["edges"]} == \
+            {(e["source"], e["target"]): edges[(e["source"], e["target"])] for e in data["edges"]}, writer
+        assert len(graph.edges) == len(data["edges"]), writer
+
+
+def test_a_views_downloads_are_the_same_bytes_on_any_day(monkeypatch):
+    """GEXF writers stamp the file with today's date; the same view gives the same file on any day."""
     import time
 
-    from eqgraph.graphs import render_views
+    from eqgraph.graphs import export, render_views
 
     rows = {VIEWS[0].edges: [{"action": "urn:a1", "source": "urn:s", "sourceLabel": "S", "target": "urn:t",
                               "targetLabel": "T"}]}
-    today = render_views(rows)
+    files = render_views(rows)
+    assert render_views(rows) == files
+    data = json.loads(files[f"{VIEWS[0].name}.json"])
+    today = {writer: export(data, writer) for writer in ("graphml", "gexf")}
     monkeypatch.setattr(time, "strftime", lambda fmt, *args: "1999-12-31")
-    assert render_views(rows) == today
-    assert b"lastmodifieddate" not in today[f"{VIEWS[0].name}.gexf"]
-    assert b"<meta" in today[f"{VIEWS[0].name}.gexf"]
+    assert {writer: export(data, writer) for writer in ("graphml", "gexf")} == today
+    assert b"lastmodifieddate" not in today["gexf"]
+    assert b"<meta" in today["gexf"]

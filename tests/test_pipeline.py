@@ -19,8 +19,8 @@ from eqgraph.ingest import Corrections
 from eqgraph.links.reference import reference_graphs
 from eqgraph.namespaces import Iris
 from eqgraph.background import Background
-from eqgraph.pipeline import _spanning
-from eqgraph.units import UnitMaker, canonical_lines, make_units, unit_key
+from eqgraph.pipeline import _spanning, compile_graph
+from eqgraph.units import UnitMaker, canonical_lines, lines_digest, make_units, unit_key
 from eqgraph.validate import load_shapes, validate
 
 NEXT = resources.root() / "tests" / "data" / "next-documents"
@@ -140,6 +140,16 @@ def test_a_build_failing_while_its_background_processes_run_leaves_none_behind(t
         pipeline.build(resources.builtin_documents(), Settings.from_env(home=tmp_path))
     assert multiprocessing.active_children() == []
     assert not (tmp_path / "current").exists()
+
+
+def test_the_digests_a_build_takes_from_its_units_are_its_parts_digests():
+    """A plan's part kept whole carries its unit's digest (hashed once, when the unit was made): the
+    digest of the lines the part holds after each triple is kept in the first part that has it."""
+    compiled = compile_graph(DOCUMENTS, Settings.from_env(home=Path("/nonexistent")))
+    plans = {name for name in compiled.lines if name.startswith("plan/")}
+    assert compiled.digests and set(compiled.digests) <= plans
+    for name, digest in compiled.digests.items():
+        assert digest == lines_digest(compiled.lines[name]), name
 
 
 def _each_once_reference(parts: dict[str, list[bytes]]) -> dict[str, list[bytes]]:

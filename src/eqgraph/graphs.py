@@ -1,7 +1,10 @@
 """Graph views: the actions that join two kinds of thing -> networkx graphs, their layout, metrics and exports.
 
-Computed once per build and stored in the release as JSON, GraphML and GEXF, never per request (exact
-betweenness is cheap on these few hundred nodes but not on a large projection). What the views are, how
+Computed once per build and stored in the release as JSON, never per request (exact betweenness is
+cheap on these few hundred nodes but not on a large projection, and the layout is not cheap at all).
+The GraphML and GEXF downloads are that JSON written out by networkx (`export`): the web front end
+makes each on its first request and keeps it for the release, so a build does not write files few
+people fetch. What the views are, how
 their kinds are called and coloured, and what they can be filtered by is data (data/graph-views.yaml).
 
 Each edge keeps the actions behind it and each action its facets (plan, department, protected
@@ -173,37 +176,56 @@ def view_queries() -> dict[str, str]:
 
 
 def write_views(catalogue, folder: Path, rows: dict[str, list[dict]] | None = None) -> dict[str, dict]:
-    """Compute every view and write its JSON, GraphML and GEXF files into `folder`: from `rows` (query
-    name -> rows, as `view_queries` answer), else from the store behind `catalogue`. Returns each
-    view's JSON data by name."""
+    """Compute every view and write its JSON file into `folder`: from `rows` (query name -> rows, as
+    `view_queries` answer), else from the store behind `catalogue`. Returns each view's data by name."""
     if rows is None:
         rows = {name: _rows(catalogue.store, name) for name in view_queries()}
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, data in render_views(rows).items():
         (folder / name).write_bytes(data)
-        if name.endswith(".json"):
-            written[name[:-len(".json")]] = json.loads(data)
+        written[name[:-len(".json")]] = json.loads(data)
     return written
 
 
 def render_views(rows: dict[str, list[dict]]) -> dict[str, bytes]:
-    """Every view's files (`<view>.json`, `.graphml`, `.gexf`) from the views' rows."""
-    import io
-
-    import networkx as nx
-
+    """Every view's file (`<view>.json`) from the views' rows."""
     facets, per_action = facet_table(rows.get(FACETS, []))
     files: dict[str, bytes] = {}
     for view in VIEWS:
         graph, behind = build_graph(view, rows.get(view.edges, []))
         data = to_json(view, graph, behind, facets, per_action)
         files[f"{view.name}.json"] = json.dumps(data, ensure_ascii=False).encode("utf-8")
-        for extension, writer in (("graphml", nx.write_graphml), ("gexf", nx.write_gexf)):
-            out = io.BytesIO()
-            writer(graph, out)
-            files[f"{view.name}.{extension}"] = _undated(out.getvalue())
     return files
+
+
+NODE_ATTRIBUTES = ("label", "kind", "short", "plan", "number", "betweenness", "degree", "weighted_degree",
+                   "size", "x", "y")  # what a node carries into GraphML and GEXF, from the view's JSON
+
+
+def graph_of(data: dict) -> nx.Graph:
+    """A view's networkx graph from its JSON (as `to_json` wrote it): nodes with their label, kind,
+    metrics and position, edges with their weight; nodes and edges in a fixed order."""
+    import networkx as nx
+
+    graph = nx.DiGraph() if data["directed"] else nx.Graph()
+    for node in sorted(data["nodes"], key=lambda n: n["id"]):
+        graph.add_node(node["id"], **{key: node[key] for key in NODE_ATTRIBUTES if key in node})
+    for edge in data["edges"]:
+        graph.add_edge(edge["source"], edge["target"], weight=edge["weight"])
+    return graph
+
+
+def export(data: dict, writer: str) -> bytes:
+    """A view as a GraphML or GEXF file (`writer` as in the formats table: "graphml" or "gexf")."""
+    import io
+
+    import networkx as nx
+
+    write = {"graphml": nx.write_graphml, "gexf": nx.write_gexf}[writer]
+    out = io.BytesIO()
+    write(graph_of(data), out)
+    return _undated(out.getvalue())
 
 
 def _undated(data: bytes) -> bytes:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import gc
-import hashlib
 import json
 import shutil
 import time
+from contextlib import contextmanager
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +43,7 @@ from .namespaces import PREFIXES, Iris
 from .publish import DESCRIPTION, PartFigures, Statistics, add_description, describe, write_dumps
 from .store import graph_iri, publish_release
 from .store.oxigraph import OxigraphStore, in_graph
-from .units import PlanUnit, UnitMaker, canonical_lines, make_units, unit_source
+from .units import PlanUnit, UnitMaker, canonical_lines, lines_digest, make_units, unit_source
 from .validate import Report, load_shapes, validate
 
 Progress = Callable[[str], None]
@@ -66,6 +66,7 @@ class Compiled:
     view_rows: dict[str, list[dict]] | None = None  # the graph views' rows, the plans' together
     views: object = None  # with compile_graph(views=True): the views being made (`Background`)
     figures: dict[str, PartFigures] = field(default_factory=dict)  # parts' figures read ahead, by digest
+    digests: dict[str, str] = field(default_factory=dict)  # parts' digests known without hashing them again
 
     @cached_property
     def parts(self) -> dict[str, Graph]:
@@ -120,19 +121,28 @@ def compile_graph(paths: Sequence[Path], settings: Settings, progress: Progress 
     reused (eqgraph.buildcache); the result is the same with or without. With `views`, the graph views
     are begun as soon as the plans are read, in a forked process (`Compiled.views`).
 
-    Python's cyclic garbage collector is paused meanwhile: building hundreds of thousands of rdflib
-    terms otherwise triggers full collections over all of them again and again (a third of the time on
-    100 plans), and nothing built here is garbage until the build ends."""
-    enabled = gc.isenabled()
-    gc.disable()
+    Python's cyclic garbage collector is paused meanwhile (`_collector_paused`)."""
     started: list = []
     try:
-        return _compile(paths, settings, progress, warn, strict, cache or BuildCache(None, settings.base),
-                        started if views else None)
+        with _collector_paused():
+            return _compile(paths, settings, progress, warn, strict, cache or BuildCache(None, settings.base),
+                            started if views else None)
     except BaseException:
         for background in started:  # a failed build leaves no process behind
             background.cancel()
         raise
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off for a build: building hundreds of thousands of rdflib
+    terms and lines otherwise triggers full collections over all of them again and again (a third of
+    the time on 100 plans; after the plans are read, the collections the description's few hundred
+    triples trigger cost more than describing), and nothing a build makes is garbage until it ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if enabled:
             gc.enable()
@@ -233,7 +243,7 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     # the links changed: the rest is eqgraph's own data); each plan was checked in its unit, and each
     # piece of what spans plans when it was made (`_spanning`).
     minted_lines, link_lines = canonical_lines(minted), canonical_lines(links)
-    checked = cache.key("context checked", _digest(minted_lines), _digest(link_lines))
+    checked = cache.key("context checked", lines_digest(minted_lines), lines_digest(link_lines))
     report = cache.get(checked)
     if report is None:
         report = validate(ReadOnlyGraphAggregate([context, links]), load_shapes("vocabulary"))
@@ -251,11 +261,15 @@ def _compile(paths: Sequence[Path], settings: Settings, progress: Progress, warn
     for unit in units:
         lines[f"plan/{unit.plan.id}"] = unit.lines
     lines = _each_once(lines, settings.base)
+    # A plan's part kept whole (none of its lines was in an earlier part, the usual case) is its unit's
+    # lines, whose digest the unit carries: a part of each_once's is a subsequence of what it was given.
+    known = {f"plan/{unit.plan.id}": unit.digest for unit in units
+             if len(lines[f"plan/{unit.plan.id}"]) == len(unit.lines)}
     clock.lap("across plans checked")
     progress(f"build: {sum(len(l) for l in lines.values())} triples; validate: {len(report.violations)} "
              f"violation(s), {len(report.warnings)} warning(s), {len(report.notes)} note(s) "
              f"({clock.timings['across plans checked']:.2f}s for what spans plans; each plan checked in its unit)")
-    compiled = Compiled(plans, lines, report, clock.timings, damage, reused, view_rows, making, ahead)
+    compiled = Compiled(plans, lines, report, clock.timings, damage, reused, view_rows, making, ahead, known)
     if not report.conforms:
         raise ValidationFailed(report)
     return compiled
@@ -450,6 +464,7 @@ def _linked(rows: list[LinkRow], base: str, context: Graph, plans: list) -> list
     return kept
 
 
+@_collector_paused()  # from the documents to the published release
 def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet, *,
           warn: Warn = _quiet, strict: bool = False, publish_store=None, use_cache: bool = True) -> BuildResult:
     """Compile, validate and publish a new release; the previous one stays current on any failure.
@@ -467,7 +482,7 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
     cache = BuildCache(build_cache_dir(settings.home) if use_cache else None, settings.base)
     compiled = compile_graph(paths, settings, progress, warn=warn, strict=strict, cache=cache, views=True)
     started = time.perf_counter()
-    digests = {name: _digest(lines) for name, lines in compiled.lines.items()}
+    digests = {name: compiled.digests.get(name) or lines_digest(lines) for name, lines in compiled.lines.items()}
     previous = _previous(settings.home, cache.fingerprint) if use_cache else None
     stored: dict[str, int] = {}
 
@@ -623,10 +638,9 @@ def _figures_ahead(units: list[PlanUnit | None], cache: BuildCache) -> dict[str,
     ahead = {}
     for unit in units:
         if unit is not None:
-            digest = _digest(unit.lines)
-            found = cache.get(cache.key("figures", digest))
+            found = cache.get(cache.key("figures", unit.digest))
             if found is not None:
-                ahead[digest] = found
+                ahead[unit.digest] = found
     return ahead
 
 
@@ -643,10 +657,6 @@ def _statistics(parts: dict[str, list[bytes]], digests: dict[str, str], cache: B
             cache.put(key, found)
         figures.append(found)
     return Statistics.of_parts(figures)
-
-
-def _digest(lines: list[bytes]) -> str:
-    return hashlib.sha256(b"\n".join(lines)).hexdigest()
 
 
 def _nquads(parts: dict[str, list[bytes]], base: str) -> bytes:

@@ -17,6 +17,7 @@ writer), the form the store, the digests and the dumps all use.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,16 @@ class PlanUnit:
     report: Report
     view_rows: dict[str, list[dict]] = field(default_factory=dict)  # graph views' rows of its actions
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, when computed here
+    digest: str = ""  # lines_digest(lines), computed once when the unit is made and kept with it
+
+    def __post_init__(self):
+        if not self.digest:
+            self.digest = lines_digest(self.lines)
+
+
+def lines_digest(lines: list[bytes]) -> str:
+    """A part's digest: what the store, the dumps and the description's figures are kept by."""
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()
 
 
 def canonical_lines(graph: Graph) -> list[bytes]:

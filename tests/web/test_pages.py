@@ -178,8 +178,13 @@ def test_graph_views_and_their_exports(client):
     data = client.get("/graphs/strategies.json").get_json()
     node = next(n for n in data["nodes"] if n["label"] == "Health and Wellbeing Strategy")
     assert node["href"] == "/id/strategy/health-and-wellbeing-strategy" and node["size"] > 20
-    assert client.get("/graphs/partners.graphml").get_data(as_text=True).startswith("<?xml")
-    assert b"<gexf" in client.get("/graphs/communities.gexf").get_data()
+    graphml = client.get("/graphs/partners.graphml")
+    assert graphml.get_data(as_text=True).startswith("<?xml") and graphml.mimetype == "application/graphml+xml"
+    assert graphml.headers["Content-Disposition"] == "attachment; filename=eqgraph-partners.graphml"
+    assert client.get("/graphs/partners.graphml").get_data() == graphml.get_data()  # kept for the release
+    gexf = client.get("/graphs/communities.gexf")
+    assert b"<gexf" in gexf.get_data() and gexf.headers["ETag"]
+    assert client.get("/graphs/nothing.gexf").status_code == 404
     charts = client.get("/graphs").get_data(as_text=True)
     assert "Actions per protected characteristic, by plan" in charts and "Marriage and civil partnership" in charts
 

@@ -111,11 +111,6 @@ class ReleaseFiles:
         folder = self.path / "graphs"
         return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
 
-    def view_file(self, name: str, extension: str) -> Path | None:
-        """A graph view's download (GraphML, GEXF, JSON), if the release has it."""
-        path = self.path / "graphs" / f"{Path(name).name}.{extension}"
-        return path if path.is_file() else None
-
     @property
     def dumps(self) -> list[dict]:
         """The whole-graph dumps the build wrote (`file`, `format`, `bytes`, `sha256`), in the order of

@@ -8,9 +8,10 @@ with its filters can be shared by its address; the charts are eqgraph.web.charts
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_from_directory, url_for
 
 from .. import formats
+from ..graphs import export
 from ..formats import HTML, ON_GRAPH_VIEW
 from . import graph_page
 from .charts import charted_plans, charts
@@ -63,7 +64,8 @@ def _page(name: str, data: dict, fmt):
 @bp.route("/graphs/<name>.<fmt>")
 def download(name: str, fmt: str):
     """A view's twin: `.json` (its nodes and edges, each node linked to its page here), `.graphml`,
-    `.gexf` (files written at build time), named as in the formats table."""
+    `.gexf` (written from the view's JSON on first request and kept for the release), named as in the
+    formats table."""
     found = formats.resolve(fmt, ON_GRAPH_VIEW)
     if found is None or name not in state().release.graphs:
         abort(404, f"no download {name}.{fmt}; formats: {', '.join('.' + f.extension for f in DOWNLOADS)}")
@@ -74,11 +76,11 @@ def download(name: str, fmt: str):
         data = dict(state().release.graphs[name])
         data["nodes"] = [{**n, "href": safe_href(n["id"])} for n in data["nodes"]]
         return jsonify(data)
-    path = state().release.files.view_file(name, found.extension)
-    if path is None:
-        abort(404, f"no download {name}.{fmt}")
-    return send_from_directory(path.parent, path.name, mimetype=found.media_type, as_attachment=True,
-                               download_name=f"eqgraph-{name}.{found.extension}")
+    release = state().release
+    body = release.memo(f"graph-export:{name}.{found.writer}", lambda: export(release.graphs[name], found.writer))
+    response = Response(body, mimetype=found.media_type)
+    response.headers.set("Content-Disposition", "attachment", filename=f"eqgraph-{name}.{found.extension}")
+    return response
 
 
 @bp.route("/vendor/<name>")
