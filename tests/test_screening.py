@@ -61,6 +61,19 @@ def test_every_plan_gets_pyshacls_whole_report(maker, document):
     assert _agrees(ReadOnlyGraphAggregate([graph, context]), maker.shapes)  # each has findings
 
 
+def test_a_plans_findings_are_stated_by_the_screen_and_pyshacl_gets_its_plan_node_alone(maker):
+    """A built-in plan's findings (no measurable target, no measure, no update) are counts and
+    sh:hasValue with the shape's message: the screen states them, and pySHACL is left the one node
+    whose SPARQL constraint only it runs (the plan)."""
+    from eqgraph.validate import _screen
+
+    graph, context = _plan_data(maker, resources.builtin_documents()[1])
+    data = ReadOnlyGraphAggregate([graph, context])
+    certain, sent = _screen(maker.shapes).screen(data)
+    assert certain and len(certain) == len(validate(data, maker.shapes, screen=False).results)
+    assert sent == sorted(graph.subjects(RDF.type, EQG.ActionPlan), key=str) and len(sent) == 1
+
+
 def _damaged(graph: Graph, rng: random.Random) -> tuple[str, Graph]:
     """The graph with one thing wrong, of the kinds a bug in the build would make."""
     broken = Graph()
@@ -119,17 +132,19 @@ SHAPES = """
 @prefix ex: <urn:ex:> .
 ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ;
     sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:string ;
-                  sh:minLength 2 ; sh:maxLength 10 ; sh:pattern "^a" ; sh:flags "i" ] ;
+                  sh:minLength 2 ; sh:maxLength 10 ; sh:pattern "^a" ; sh:flags "i" ; sh:message "One name." ] ;
     sh:property [ sh:path ex:size ; sh:datatype xsd:integer ; sh:minExclusive 0 ; sh:maxInclusive 9 ;
                   sh:lessThan ex:limit ] ;
     sh:property [ sh:path ex:share ; sh:minInclusive 0.5 ; sh:maxExclusive 1 ; sh:lessThanOrEquals ex:limit ] ;
-    sh:property [ sh:path ex:kind ; sh:in ( ex:big ex:small ) ; sh:nodeKind sh:IRI ] ;
+    sh:property [ sh:path ex:kind ; sh:in ( ex:big ex:small ) ; sh:nodeKind sh:IRI ; sh:maxCount 1 ] ;
     sh:property [ sh:path ex:part ; sh:class ex:Part ; sh:node ex:PartShape ] ;
-    sh:property [ sh:path [ sh:inversePath ex:holds ] ; sh:maxCount 1 ; sh:hasValue ex:box ] .
-ex:PartShape a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
-ex:Labelled a sh:NodeShape ; sh:targetClass ex:Part ; sh:property [ sh:path ex:label ; sh:uniqueLang true ] .
+    sh:property [ sh:path [ sh:inversePath ex:holds ] ; sh:maxCount 1 ; sh:hasValue ex:box ;
+                  sh:severity sh:Info ; sh:message "In the box alone."@en ] .
+ex:PartShape a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:message "A named part." ] .
+ex:Labelled a sh:NodeShape ; sh:targetClass ex:Part ; sh:property [ sh:path ex:label ; sh:uniqueLang true ] ;
+    sh:property [ sh:path ex:label ; sh:minCount 1 ; sh:message "A label."@en, "Ein Etikett."@de ] .
 ex:Fixed a sh:NodeShape ; sh:targetNode ex:root ; sh:hasValue ex:root ; sh:nodeKind sh:IRI ;
-    sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:severity sh:Warning ] .
+    sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:severity sh:Warning ; sh:message "Name the root." ] .
 ex:Objects a sh:NodeShape ; sh:targetObjectsOf ex:part ; sh:nodeKind sh:BlankNodeOrIRI .
 ex:Subjects a sh:NodeShape ; sh:targetSubjectsOf ex:size ; sh:class ex:Thing .
 ex:Sub rdfs:subClassOf ex:Part .
@@ -155,7 +170,14 @@ CHANGES = [
     ("ex:p1 a ex:SubPart", "ex:p1 a ex:Other"), ('ex:p1 a ex:SubPart ; ex:name "part"', "ex:p1 a ex:SubPart"),
     ("ex:box ex:holds ex:t1", "ex:crate ex:holds ex:t1"), ("ex:box ex:holds ex:t1", "ex:box ex:holds ex:t1 . ex:bin ex:holds ex:t1"),
     ('ex:root ex:name "root" .', ""), ("ex:t1 a ex:Thing", "ex:t1 a ex:Widget"),
-    ("ex:part ex:p1", "ex:part ex:p1, _:b1"), ('"Teil"@de', '"piece"@EN'), ("ex:size 3", "ex:size 3"), ("ex:share 0.75", "ex:share 0.5"),
+    ("ex:part ex:p1", "ex:part ex:p1, _:b1"), ('"Teil"@de', '"piece"@EN'),
+    # a count with the shape's message beside a failure only pySHACL states, on one node
+    ('ex:name "Apple" ; ex:size 3', 'ex:name "Apple", "apricot" ; ex:size 0'),
+    # a node whose certain finding pySHACL states too, since another node's sh:node shape reaches it
+    ('ex:label "part"@en, "Teil"@de, "part" .', 'ex:label "part"@en, "Teil"@de, "part" . ex:t1 ex:part ex:p2 . ex:p2 a ex:Part .'),
+    ('ex:label "part"@en, "Teil"@de, "part"', 'ex:note "no label"'),  # a count with two messages
+    ("ex:kind ex:big", "ex:kind ex:big, ex:small"),  # a count in pySHACL's words (no message)
+    ("ex:size 3", "ex:size 3"), ("ex:share 0.75", "ex:share 0.5"),
 ]
 
 

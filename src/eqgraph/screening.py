@@ -7,6 +7,12 @@ result (a Violation, a Warning or an Info); pySHACL, the reference, then validat
 (`validate.validate(..., screen=True)`), so every message, severity and value in the report is still
 pySHACL's.
 
+Where it is certain of a result and can state it as pySHACL would, it states it itself: a count
+(sh:minCount, sh:maxCount) or an sh:hasValue of a property shape with one sh:message gives one result
+with the shape's severity, path and message and no value, whatever the engine; a node whose every
+result is of that kind never goes to pySHACL (on a plan, the Info and Warning findings most actions
+have). Everything else that could give a result goes to pySHACL.
+
 The pass may flag a node that conforms (pySHACL then finds nothing for it) but must never miss one:
 where a constraint's outcome is not certain here (an uncommon datatype, values that do not compare),
 the node is flagged; a node shape with a SPARQL constraint flags every focus node it has; and shapes
@@ -59,6 +65,24 @@ class Unsupported(Exception):
     """The shapes use something this pass does not know: every node goes to pySHACL."""
 
 
+@dataclass(frozen=True)
+class Finding:
+    """A result the pass is certain of, as pySHACL reports it: the severity and message of the shape
+    whose constraint failed, and its path (None for an inverse path); no value."""
+
+    severity: URIRef
+    path: URIRef | None
+    message: str
+
+
+class _Unsure:
+    """In an outcome: the node could give a result this pass does not state (pySHACL decides)."""
+
+
+UNSURE = _Unsure()
+Outcome = tuple  # of Finding and UNSURE: empty when the node certainly conforms
+
+
 @dataclass
 class _Index:
     """The data graph's triples by subject and by object, read once."""
@@ -93,7 +117,7 @@ class _Index:
         return seen
 
 
-Check = Callable[[_Index, object], bool]  # (data, focus node) -> could it give a result?
+Check = Callable[[_Index, object], Outcome]  # (data, focus node) -> the results it could give
 Reach = Callable[[_Index, object], set]  # (data, focus node) -> the nodes its sh:node shapes are run on
 
 
@@ -120,19 +144,33 @@ class Screen:
         except Unsupported:
             return None
 
-    def flagged(self, data: Graph) -> list[URIRef] | None:
-        """The focus nodes that could give a result, in a stable order; None if one of them is not an
-        IRI (pySHACL's focus list takes IRIs only: then every node goes to it)."""
+    def screen(self, data: Graph) -> tuple[list[tuple[object, Finding]], list[URIRef] | None]:
+        """The results it is certain of (focus node, finding), and the nodes pySHACL must validate,
+        in a stable order: those that could give another result, and the nodes their sh:node shapes
+        are run on. The second is None when one of those is not an IRI (pySHACL's focus list takes
+        IRIs only: then every node goes to it, and it states every result)."""
         index = _Index.of(data)
-        found: set = set()
+        certain: list[tuple[object, Finding]] = []
+        sent: set = set()
         for targets, check, reach in self.shapes:
             for node in _focus_nodes(index, targets):
-                if check(index, node):
-                    found.add(node)
-                    found |= reach(index, node)
-        if not all(isinstance(node, URIRef) for node in found):
-            return None
-        return sorted(found, key=str)
+                outcome = check(index, node)
+                if not outcome:
+                    continue
+                if UNSURE in outcome:
+                    sent.add(node)
+                    sent |= reach(index, node)
+                else:
+                    certain.extend((node, finding) for finding in outcome)
+        if not all(isinstance(node, URIRef) for node in sent):
+            return [], None
+        # A node pySHACL validates gets every result of its shapes from pySHACL.
+        return [(node, f) for node, f in certain if node not in sent], sorted(sent, key=str)
+
+    def flagged(self, data: Graph) -> list[URIRef] | None:
+        """Every node that could give a result (certain or not), in a stable order; None as in `screen`."""
+        certain, sent = self.screen(data)
+        return None if sent is None else sorted({*sent, *(node for node, _ in certain)}, key=str)
 
 
 def _focus_nodes(index: _Index, targets: list[tuple[URIRef, object]]) -> set:
@@ -176,12 +214,15 @@ def _node_shape(shapes: Graph, shape, visiting: set) -> tuple[Check, Reach]:
         return found
 
     if any(shapes.objects(shape, SH.sparql)):
-        return (lambda index, node: True), reach  # its query decides: pySHACL runs it
+        return (lambda index, node: (UNSURE,)), reach  # its query decides: pySHACL runs it
 
-    def check(index: _Index, node) -> bool:
-        if any(value != node for value in has_value):
-            return True
-        return own(index, [node]) or any(p(index, node) for p, _ in properties)
+    def check(index: _Index, node) -> Outcome:
+        if any(value != node for value in has_value) or own(index, [node]):
+            return (UNSURE,)
+        found: Outcome = ()
+        for property_check, _ in properties:
+            found += property_check(index, node)
+        return found
 
     return check, reach
 
@@ -197,25 +238,40 @@ def _property_shape(shapes: Graph, shape, visiting: set) -> tuple[Check, Reach]:
     unique_lang = any(flag == Literal(True) for flag in shapes.objects(shape, SH.uniqueLang))
     own, own_reach = _value_checks(shapes, shape, visiting)
 
-    def check(index: _Index, node) -> bool:
+    counted = _finding(shapes, shape)  # what a failed count or sh:hasValue gives
+
+    def check(index: _Index, node) -> Outcome:
         values = path(index, node)
         count = len(set(values))
-        if (least is not None and count < least) or (most is not None and count > most):
-            return True
-        if any(value not in values for value in has_value):
-            return True
+        found: Outcome = ()
+        if least is not None and count < least:
+            found += (counted,)
+        if most is not None and count > most:
+            found += (counted,)
+        found += tuple(counted for value in has_value if value not in values)
         if unique_lang:
             tags = [v.language.lower() for v in set(values) if isinstance(v, Literal) and v.language]
             if len(tags) != len(set(tags)):
-                return True
+                return (UNSURE,)
         for other, equal in below:
             for v in values:
                 for w in index.objects(node, other):
                     if not _ordered(v, w, equal):
-                        return True
-        return own(index, values)
+                        return (UNSURE,)
+        return (UNSURE,) if own(index, values) else found
 
     return check, (lambda index, node: own_reach(index, path(index, node)))
+
+
+def _finding(shapes: Graph, shape) -> Finding | _Unsure:
+    """The result a property shape's count or sh:hasValue constraint gives when it fails, where the
+    shape states it in one message (pySHACL's own wording of a result is left to pySHACL)."""
+    messages = list(shapes.objects(shape, SH.message))
+    if len(messages) != 1 or not isinstance(messages[0], Literal):
+        return UNSURE
+    path = shapes.value(shape, SH.path)
+    severity = shapes.value(shape, SH.severity) or SH.Violation
+    return Finding(severity, path if isinstance(path, URIRef) else None, str(messages[0]))
 
 
 def _path(shapes: Graph, path) -> Callable[[_Index, object], list]:

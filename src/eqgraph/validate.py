@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
@@ -115,16 +114,31 @@ def validate(data: Graph, shapes: Graph | None = None, *, screen: bool = True) -
     """Run the shapes over `data`; returns every result, Violations and Warnings alike.
 
     Screened (the default): a quick pass over the same shapes first finds the nodes that could give
-    a result (eqgraph.screening) and pySHACL validates only those: the same report as pySHACL's over
-    the whole graph (`screen=False`, the reference the tests compare with), in a fraction of the time
-    where most nodes conform. Shapes the pass cannot read are run whole."""
+    a result (eqgraph.screening), states the results it is certain of (a count or sh:hasValue with
+    the shape's own message), and pySHACL validates only the other nodes: the same report as
+    pySHACL's over the whole graph (`screen=False`, the reference the tests compare with), in a
+    fraction of the time where most nodes conform. Shapes the pass cannot read are run whole."""
     shapes = shapes if shapes is not None else load_shapes()
+    report = Report()
     focus = None
     if screen:
         compiled = _screen(shapes)
-        focus = compiled.flagged(data) if compiled is not None else None
-        if focus == []:
-            return Report()  # no node could give a result
+        if compiled is not None:
+            certain, focus = compiled.screen(data)
+            report.results += [_result(data, finding.severity, node, finding.path, [finding.message], None)
+                               for node, finding in certain]
+    if focus != []:  # else no node could give a result that the screen did not state
+        report.results += _pyshacl(data, shapes, focus)
+    # Sorted whole, so the order is the same whoever stated each result.
+    report.results.sort(key=lambda r: (r.severity != VIOLATION, r.focus, r.path or "", r.severity, r.message,
+                                       r.value or "", r.source or ""))
+    return report
+
+
+def _pyshacl(data: Graph, shapes: Graph, focus: list[URIRef] | None) -> list[Result]:
+    """pySHACL's results over `data`: of the `focus` nodes only, or of every node (None)."""
+    from pyshacl import validate as shacl_validate  # the screen states most results: often not needed
+
     _, results_graph, _ = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -134,21 +148,20 @@ def validate(data: Graph, shapes: Graph | None = None, *, screen: bool = True) -
         inplace=True,  # no inference is run, so pySHACL need not copy the data graph first
         focus_nodes=focus,
     )
-    report = Report()
-    for result in results_graph.subjects(RDF.type, SH.ValidationResult):
-        severity = str(results_graph.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
-        focus = results_graph.value(result, SH.focusNode)
-        path = results_graph.value(result, SH.resultPath)
-        value = results_graph.value(result, SH.value)
-        messages = [str(m) for m in results_graph.objects(result, SH.resultMessage)]
-        report.results.append(Result(
-            severity=severity,
-            focus=str(focus),
-            path=_short(path) if isinstance(path, URIRef) else None,
-            message="; ".join(messages) or "does not conform",
-            value=str(value) if value is not None and value != focus else None,
-            # A plan-wide constraint reports the plan as focus and the offending node as value.
-            source=_source_of(data, value) if isinstance(value, URIRef) else _source_of(data, focus),
-        ))
-    report.results.sort(key=lambda r: (r.severity != VIOLATION, r.focus, r.path or ""))
-    return report
+    return [_result(data, results_graph.value(result, SH.resultSeverity), results_graph.value(result, SH.focusNode),
+                    results_graph.value(result, SH.resultPath),
+                    [str(m) for m in results_graph.objects(result, SH.resultMessage)],
+                    results_graph.value(result, SH.value))
+            for result in results_graph.subjects(RDF.type, SH.ValidationResult)]
+
+
+def _result(data: Graph, severity, focus, path, messages: list[str], value) -> Result:
+    return Result(
+        severity=str(severity).rsplit("#", 1)[-1],
+        focus=str(focus),
+        path=_short(path) if isinstance(path, URIRef) else None,
+        message="; ".join(messages) or "does not conform",
+        value=str(value) if value is not None and value != focus else None,
+        # A plan-wide constraint reports the plan as focus and the offending node as value.
+        source=_source_of(data, value) if isinstance(value, URIRef) else _source_of(data, focus),
+    )
