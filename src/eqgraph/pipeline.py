@@ -495,7 +495,8 @@ def build(paths: Sequence[Path], settings: Settings, progress: Progress = _quiet
         dumping = None
         try:
             # The dumps of every part but the description, which is posted to it once it is made.
-            dumping = Background(_write_dumps, compiled.lines, directory / "dumps", settings.base, cache, inbox=True)
+            dumping = Background(_write_dumps, compiled.lines, directory / "dumps", settings.base, cache, digests,
+                                 inbox=True)
             store = _store(directory / "store", compiled.lines, digests, previous, settings.base, cache)
             _keep_revised(compiled.lines, digests, cache)
             stored["copied"] = previous is not None and store is not None
@@ -617,7 +618,7 @@ def _render_views(rows: dict[str, list[dict]]) -> tuple[dict[str, bytes], float]
     return files, time.perf_counter() - started
 
 
-def _write_dumps(graphs, folder: Path, base: str, cache: BuildCache, later):
+def _write_dumps(graphs, folder: Path, base: str, cache: BuildCache, digests: dict[str, str], later):
     """The dumps, and the time spent making them (not waiting for the graphs posted `later`)."""
     started = time.perf_counter()
     waited = 0.0
@@ -629,7 +630,7 @@ def _write_dumps(graphs, folder: Path, base: str, cache: BuildCache, later):
         waited = time.perf_counter() - began
         return graphs
 
-    written = write_dumps(graphs, folder, PREFIXES, base, cache, wait_for_later)
+    written = write_dumps(graphs, folder, PREFIXES, base, cache, wait_for_later, digests)
     return written, cache.used, time.perf_counter() - started - waited
 
 

@@ -108,3 +108,54 @@ def test_graphs_given_later_take_their_places_as_if_given_at_once(tmp_path):
         assert (tmp_path / "later" / dump_name(fmt)).read_bytes() == (tmp_path / "at-once" / dump_name(fmt)).read_bytes()
     nquads = gzip.decompress((tmp_path / "later" / "eqgraph.nq.gz").read_bytes()).decode("utf-8").splitlines()
     assert [line.rsplit(" ", 2)[-2] for line in nquads] == [f"<{base}graph/{n}>" for n in ("alpha", "description", "omega")]
+
+
+def _big_graph(base: str, subjects: int, changed: int | None = None) -> list[bytes]:
+    lines = []
+    for i in range(subjects):
+        subject = f"<{base}thing/{i:05d}>"
+        lines.append(f'{subject} <{base}label> "thing {i}{" changed" if i == changed else ""}" .'.encode("utf-8"))
+        lines.append(f"{subject} <{base}next> <{base}thing/{i + 1:05d}> .".encode("utf-8"))
+    return sorted(lines)
+
+
+def test_a_large_graph_is_written_in_runs_that_together_hold_it_in_every_format(tmp_path):
+    from rdflib import Graph
+
+    from eqgraph.publish import write_dumps
+    from eqgraph.publish.dumps import _runs
+
+    base = "https://example.org/"
+    lines = _big_graph(base, 3000)
+    runs = _runs(lines)
+    assert len(runs) > 2 and [line for run in runs for line in run] == lines
+    assert all(run[-1].split(b" ")[0] != after[0].split(b" ")[0] for run, after in zip(runs, runs[1:]))  # whole subjects
+    write_dumps({"big": lines}, tmp_path / "dumps", PREFIXES, base)
+    read = lambda fmt: gzip.decompress((tmp_path / "dumps" / dump_name(formats.get(fmt))).read_bytes())  # noqa: E731
+    assert read("nt") == b"".join(line + b"\n" for line in lines)
+    document = json.loads(read("jsonld"))
+    assert [len(g["@graph"]) for g in document["@graph"]] == [3000]
+    assert len(Graph().parse(data=read("turtle"), format="turtle")) == len(lines)
+    dataset = Dataset()
+    dataset.parse(data=read("trig"), format="trig")
+    assert len(dataset.graph(f"{base}graph/big")) == len(lines)
+
+
+def test_a_graph_changed_a_little_is_compressed_again_only_where_it_changed(tmp_path, monkeypatch):
+    """Runs are cut where the subjects say, not by position: one subject changed is one run made
+    again per format, the rest kept; the files are the bytes a build without a cache writes."""
+    from eqgraph.buildcache import BuildCache
+    from eqgraph.publish import dumps, write_dumps
+
+    base = "https://example.org/"
+    cache = BuildCache(tmp_path / "cache", base)
+    write_dumps({"big": _big_graph(base, 3000)}, tmp_path / "first", PREFIXES, base, cache)
+    made = []
+    body = dumps._body
+    monkeypatch.setattr(dumps, "_body", lambda writer, *args: made.append(writer) or body(writer, *args))
+    changed = {"big": _big_graph(base, 3000, changed=1234)}
+    write_dumps(changed, tmp_path / "second", PREFIXES, base, cache)
+    assert sorted(made) == sorted(fmt.writer for fmt in formats.ON_DUMPS)
+    write_dumps(changed, tmp_path / "uncached", PREFIXES, base)
+    for fmt in formats.ON_DUMPS:
+        assert (tmp_path / "second" / dump_name(fmt)).read_bytes() == (tmp_path / "uncached" / dump_name(fmt)).read_bytes()

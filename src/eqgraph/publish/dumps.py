@@ -7,9 +7,11 @@ file with an ETag (its digest).
 
 Each file is a gzip file of several members (RFC 1952 allows any number; gzip, zcat, browsers and
 every gzip library read them as one stream): a header (the prefixes, the JSON-LD context), then one
-member per named graph, then a footer. A graph's member depends only on that graph's triples, the
-format and the prefixes, so it is kept by its digest (eqgraph.buildcache) and a build that changes one
-plan compresses one plan's members, not the whole graph again. The decompressed file is one document
+member per run of each named graph, then a footer. A graph is cut into runs of whole subjects where a
+subject's hash says so (`_runs`), so a run depends only on its own triples, the format and the prefixes:
+each is kept by its digest (eqgraph.buildcache), as is each graph's whole, and a build that changes one
+plan compresses that plan's runs and the few runs of the shared graphs it touched (the continuity
+pairs), not the whole graph again. The decompressed file is one document
 in its format: N-Quads and TriG keep the named graphs; N-Triples and Turtle give the union (each
 triple is in one graph only: the build stores it in the first part that has it); JSON-LD is compact,
 with the prefixes as its context (`store.jsonld`).
@@ -23,6 +25,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -31,9 +34,10 @@ import pyoxigraph as ox
 from ..formats import ON_DUMPS, Format
 from ..store import graph_iri
 from ..store.oxigraph import in_graph
-from ..store.jsonld import graph_fragment, jsonld_footer, jsonld_header
+from ..store.jsonld import graph_closing, graph_nodes, graph_opening, jsonld_footer, jsonld_header
 
 COMPRESS_LEVEL = 6  # zlib's default: level 9 costs twice the time for 1-2% less
+RUN_SUBJECTS = 512  # subjects in a graph's run, on average: a few thousand lines, each compressed alone
 RDF = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
 
 
@@ -53,15 +57,32 @@ def _prefix_lines(prefixes: Mapping[str, str]) -> bytes:
     return b"".join(written[:len(prefixes)])
 
 
-def _body(writer: str, graph: str, lines: list[bytes], prefixes: Mapping[str, str]) -> bytes:
-    """One named graph in a format, without what the file's header already says."""
+def _runs(lines: list[bytes]) -> list[list[bytes]]:
+    """A graph's sorted lines cut before each line that starts a subject whose CRC-32 is a multiple of
+    RUN_SUBJECTS. Where the cuts fall depends on the subjects alone, never on what else the graph
+    holds, so a subject added, removed or changed changes only its own run."""
+    runs, start, previous = [], 0, None
+    for index, line in enumerate(lines):
+        subject = line[:line.index(b" ")]
+        if subject != previous:
+            if index > start and zlib.crc32(subject) % RUN_SUBJECTS == 0:
+                runs.append(lines[start:index])
+                start = index
+            previous = subject
+    runs.append(lines[start:])
+    return runs
+
+
+def _body(writer: str, graph: str, lines: list[bytes], prefixes: Mapping[str, str], first: bool) -> bytes:
+    """A run of whole subjects of one named graph in a format, without what the file's header already
+    says (nor, in JSON-LD, the opening and closing of the graph's item); `first` if the graph's first."""
     if writer == "nt":
         return b"".join(line + b"\n" for line in lines)
     if writer == "nq":
         return in_graph(graph, lines)
     triples = ox.parse(b"".join(line + b"\n" for line in lines), format=ox.RdfFormat.N_TRIPLES)
     if writer == "jsonld":
-        return graph_fragment(graph, triples, prefixes)
+        return graph_nodes(triples, prefixes, first)
     if writer == "trig":
         target = ox.NamedNode(graph)
         triples = (ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
@@ -71,7 +92,8 @@ def _body(writer: str, graph: str, lines: list[bytes], prefixes: Mapping[str, st
 
 
 def write_dumps(graphs: Mapping[str, list[bytes]], folder: Path, prefixes: Mapping[str, str], base: str,
-                cache=None, later: Callable[[], Mapping[str, list[bytes]]] | None = None) -> list[dict]:
+                cache=None, later: Callable[[], Mapping[str, list[bytes]]] | None = None,
+                digests: Mapping[str, str] | None = None) -> list[dict]:
     """Write every format of ON_DUMPS into `folder` from the named graphs (part name -> sorted N-Triples
     lines); returns what the release records of each (file, format, bytes, sha256), in the order of
     ON_DUMPS. With a `cache` (eqgraph.buildcache.BuildCache), each graph's compressed member is kept
@@ -79,7 +101,8 @@ def write_dumps(graphs: Mapping[str, list[bytes]], folder: Path, prefixes: Mappi
 
     `later`, when given, is called once the members of `graphs` are made and answers the graphs that
     were not ready yet (the build's description, made from the store while the rest is compressed);
-    they take their places in the files as if they had been in `graphs` from the start."""
+    they take their places in the files as if they had been in `graphs` from the start. `digests` gives
+    the parts' digests where the caller has them (SHA-256 of the lines joined by newlines)."""
     shape = json.dumps(sorted(prefixes.items()))
     members: dict[str, dict[str, bytes]] = {}  # graph IRI -> format's writer -> its compressed member
 
@@ -88,9 +111,19 @@ def write_dumps(graphs: Mapping[str, list[bytes]], folder: Path, prefixes: Mappi
             if not lines:
                 continue
             graph = graph_iri(base, name)
-            digest = hashlib.sha256(b"\n".join(lines)).hexdigest()
-            members[graph] = {fmt.writer: _member(fmt.writer, graph, lines, digest, prefixes, shape, cache)
-                              for fmt in ON_DUMPS}
+            digest = (digests or {}).get(name) or hashlib.sha256(b"\n".join(lines)).hexdigest()
+            runs = None  # cut only when a format's member of the whole graph is not kept
+            members[graph] = {}
+            for fmt in ON_DUMPS:
+                key = cache.key("dump", fmt.writer, shape, graph, digest) if cache else None
+                member = cache.get_bytes(key) if cache else None
+                if member is None:
+                    if runs is None:
+                        runs = [(run, hashlib.sha256(b"\n".join(run)).hexdigest()) for run in _runs(lines)]
+                    member = _member(fmt.writer, graph, runs, prefixes, shape, cache)
+                    if cache:
+                        cache.put_bytes(key, member)
+                members[graph][fmt.writer] = member
 
     make(graphs)
     if later is not None:
@@ -120,16 +153,24 @@ def write_dumps(graphs: Mapping[str, list[bytes]], folder: Path, prefixes: Mappi
     return written
 
 
-def _member(writer: str, graph: str, lines: list[bytes], digest: str, prefixes: Mapping[str, str], shape: str,
-            cache) -> bytes:
-    """One graph's compressed member in one format, from the cache when it was made before."""
-    key = cache.key("dump", writer, shape, graph, digest) if cache else None
-    member = cache.get_bytes(key) if cache else None
-    if member is None:
-        member = _pack(_body(writer, graph, lines, prefixes))
-        if cache:
-            cache.put_bytes(key, member)
-    return member
+def _member(writer: str, graph: str, runs: list[tuple[list[bytes], str]], prefixes: Mapping[str, str],
+            shape: str, cache) -> bytes:
+    """One graph's compressed members in one format, from its runs (lines, digest): one member per
+    run, each kept by its digest (a graph that changed a little reuses the runs it shares with what
+    was kept), and in JSON-LD the opening and closing of the graph's item."""
+    members = []
+    for index, (run, digest) in enumerate(runs):
+        first = index == 0  # a JSON-LD run that starts the graph's nodes starts without a comma
+        key = cache.key("dump run", writer, shape, graph, digest, str(first)) if cache else None
+        member = cache.get_bytes(key) if cache else None
+        if member is None:
+            member = _pack(_body(writer, graph, run, prefixes, first))
+            if cache:
+                cache.put_bytes(key, member)
+        members.append(member)
+    if writer == "jsonld":
+        members = [_pack(graph_opening(graph, prefixes)), *members, _pack(graph_closing())]
+    return b"".join(members)
 
 
 def _header(writer: str, prefixes: Mapping[str, str]) -> bytes:

@@ -115,15 +115,27 @@ def graph_fragment(graph: str, triples: Iterable, prefixes: Mapping[str, str]) -
     """One named graph as the item of the document's `@graph` that holds it (`{"@id": g, "@graph":
     [...]}`), from engine triples sorted by subject, predicate and object: what the whole-graph dump
     writes per graph (eqgraph.publish.dumps), items joined with ",\n"."""
+    return graph_opening(graph, prefixes) + graph_nodes(triples, prefixes) + graph_closing()
+
+
+def graph_opening(graph: str, prefixes: Mapping[str, str]) -> bytes:
+    return b'{"@id":' + _dumps(_Compactor(prefixes)(graph)) + b',"@graph":['
+
+
+def graph_closing() -> bytes:
+    return b"]}"
+
+
+def graph_nodes(triples: Iterable, prefixes: Mapping[str, str], first: bool = True) -> bytes:
+    """The nodes of a named graph's `@graph`, from engine triples sorted by subject, predicate and
+    object, each after ",\n" (after "\n" for the graph's first node, when `first`): a graph's nodes
+    written in runs of whole subjects, one after the other, are the same bytes as written at once."""
     from .oxigraph import from_engine
 
     compact = _Compactor(prefixes)
     quads = ((None, from_engine(t.subject), from_engine(t.predicate), from_engine(t.object)) for t in triples)
-    parts = [b'{"@id":' + _dumps(compact(graph)) + b',"@graph":[']
-    for index, (subject, group) in enumerate(groupby(quads, key=lambda q: q[1])):
-        parts.append((b"\n" if index == 0 else b",\n") + _dumps(_node(subject, group, compact)))
-    parts.append(b"]}")
-    return b"".join(parts)
+    return b"".join((b"\n" if first and index == 0 else b",\n") + _dumps(_node(subject, group, compact))
+                    for index, (subject, group) in enumerate(groupby(quads, key=lambda q: q[1])))
 
 
 def write_jsonld(quads: Iterable[Quad], output: BinaryIO, prefixes: Mapping[str, str]) -> None:
