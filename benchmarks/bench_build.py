@@ -32,7 +32,8 @@ sys.path.insert(0, str(HERE))
 from make_synthetic import write_corpus  # noqa: E402
 
 WORK_SCRIPT = """
-import json, sys, time
+import gc, json, sys, time
+gc.disable()  # as `eqgraph build` does (cli._short_lived)
 t0 = time.perf_counter()
 from eqgraph.config import Settings
 from eqgraph.pipeline import build

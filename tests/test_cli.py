@@ -439,3 +439,21 @@ def test_the_command_exits_at_once_with_everything_written(tmp_path):
     refused = subprocess.run([str(exe), "build", "/nonexistent/plan.txt", "--out", str(tmp_path)],
                              capture_output=True, text=True)
     assert refused.returncode != 0 and "eqgraph: error" in refused.stderr
+
+
+def test_only_the_command_itself_keeps_the_collector_off_after_a_build(home, monkeypatch):
+    """`eqgraph build` leaves right after the build: its cyclic collector stays off (its first
+    collection would walk everything the build made). From Python, `main` leaves it as it was."""
+    import gc
+
+    from eqgraph import cli
+
+    assert gc.isenabled()
+    assert main(["build", "--out", str(home), "--quiet"]) == 0
+    assert gc.isenabled()
+    monkeypatch.setattr(cli, "_LEAVING", True)
+    try:
+        cli._short_lived()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -129,8 +129,10 @@ SHAPES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix ex: <urn:ex:> .
 ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:title ; sh:datatype rdf:langString ; sh:message "A title in a language." ] ;
     sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:string ;
                   sh:minLength 2 ; sh:maxLength 10 ; sh:pattern "^a" ; sh:flags "i" ; sh:message "One name." ] ;
     sh:property [ sh:path ex:size ; sh:datatype xsd:integer ; sh:minExclusive 0 ; sh:maxInclusive 9 ;
@@ -156,7 +158,7 @@ GOOD = """
 ex:SubPart rdfs:subClassOf ex:Part .
 ex:root ex:name "root" .
 ex:box ex:holds ex:t1 .
-ex:t1 a ex:Thing ; ex:name "Apple" ; ex:size 3 ; ex:limit 5 ; ex:share 0.75 ; ex:kind ex:big ; ex:part ex:p1 .
+ex:t1 a ex:Thing ; ex:title "Apple"@en ; ex:name "Apple" ; ex:size 3 ; ex:limit 5 ; ex:share 0.75 ; ex:kind ex:big ; ex:part ex:p1 .
 ex:p1 a ex:SubPart ; ex:name "part" ; ex:label "part"@en, "Teil"@de, "part" .
 """
 
@@ -177,6 +179,8 @@ CHANGES = [
     ('ex:label "part"@en, "Teil"@de, "part" .', 'ex:label "part"@en, "Teil"@de, "part" . ex:t1 ex:part ex:p2 . ex:p2 a ex:Part .'),
     ('ex:label "part"@en, "Teil"@de, "part"', 'ex:note "no label"'),  # a count with two messages
     ("ex:kind ex:big", "ex:kind ex:big, ex:small"),  # a count in pySHACL's words (no message)
+    ('ex:title "Apple"@en', 'ex:title "Apple"'), ('ex:title "Apple"@en', 'ex:title "Apple"^^<http://www.w3.org/2001/XMLSchema#string>'),
+    ('ex:title "Apple"@en', "ex:title ex:apple"),
     ("ex:size 3", "ex:size 3"), ("ex:share 0.75", "ex:share 0.5"),
 ]
 

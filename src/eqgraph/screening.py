@@ -359,6 +359,9 @@ def _flags(flags) -> int:
 
 def _of_datatype(v, datatype) -> bool:
     """Certainly a well-formed literal of `datatype` (as pySHACL's sh:datatype decides it)."""
+    if datatype == RDF.langString:  # a string with a language tag
+        return (isinstance(v, Literal) and bool(v.language) and v.datatype in (None, RDF.langString)
+                and getattr(v, "ill_typed", None) is not True and isinstance(v.value, str))
     if not isinstance(v, Literal) or datatype not in PYTHON_TYPES or getattr(v, "ill_typed", None) is True:
         return False
     if v.datatype != datatype and not (datatype == XSD.string and v.datatype is None and v.language is None):
