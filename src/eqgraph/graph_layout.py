@@ -120,8 +120,9 @@ NEIGHBOURS = ((1, -1), (1, 0), (1, 1), (0, 1))  # each neighbouring pair of cell
 
 def _repulse(n: int, xs: list[float], ys: list[float], mx: list[float], my: list[float], k2: float,
              k: float) -> int:
-    """Adds to (mx, my) the repulsion k²/d between the pairs of `_near_pairs`, and answers how many
-    pairs that was. The hot loop of a build's views: written out, with the pairs never listed."""
+    """Adds to (mx, my) the repulsion k²/d between the pairs whose repulsion counts (all of them in a
+    small component, else those in the same or neighbouring grid cells of side 2k), and answers how
+    many pairs that was. The hot loop of a build's views: written out, with the pairs never listed."""
     count = 0
     grid = _cells(n, xs, ys, k)
     for (gx, gy), members in grid.items():
@@ -151,39 +152,40 @@ def _repulse(n: int, xs: list[float], ys: list[float], mx: list[float], my: list
     return count
 
 
-def _near_pairs(n: int, xs: list[float], ys: list[float], k: float):
-    """The pairs whose repulsion counts: all of them in a small component, else those in the same or
-    neighbouring grid cells of side 2k."""
-    grid = _cells(n, xs, ys, k)
-    pairs = []
-    for (gx, gy), members in grid.items():
-        pairs.extend((a, b) for x, a in enumerate(members) for b in members[x + 1:])
-        for ox, oy in NEIGHBOURS:
-            others = grid.get((gx + ox, gy + oy))
-            if others:
-                pairs.extend((a, b) for a in members for b in others)
-    return pairs
-
-
 def _separate(xs: list[float], ys: list[float], sizes: list[float], rounds: int = 20) -> None:
-    """Push apart nodes whose discs (with a margin) overlap."""
+    """Push apart nodes whose discs (with a margin) overlap, looking at the pairs in the same or
+    neighbouring grid cells (most are far enough apart along one axis, at a glance)."""
+    n = len(xs)
     for _ in range(rounds):
         moved = False
-        for i, j in _near_pairs(len(xs), xs, ys, EDGE):
-            need = (sizes[i] + sizes[j]) / 2 + 12
-            dx, dy = xs[j] - xs[i], ys[j] - ys[i]
-            if abs(dx) >= need or abs(dy) >= need:
-                continue
-            d = math.sqrt(dx * dx + dy * dy)
-            if d < need:
-                if d < 0.01:
-                    dx, dy, d = 1.0, 0.0, 1.0
-                push = (need - d) / 2 / d
-                xs[i] -= dx * push
-                ys[i] -= dy * push
-                xs[j] += dx * push
-                ys[j] += dy * push
-                moved = True
+        grid = _cells(n, xs, ys, EDGE)
+        for (gx, gy), members in grid.items():
+            groups = [(members, True)]
+            for ox, oy in NEIGHBOURS:
+                others = grid.get((gx + ox, gy + oy))
+                if others:
+                    groups.append((others, False))
+            for others, same in groups:
+                for position, i in enumerate(members):
+                    size = sizes[i]
+                    for j in (others[position + 1:] if same else others):
+                        need = (size + sizes[j]) / 2 + 12
+                        dx = xs[j] - xs[i]
+                        if dx >= need or dx <= -need:
+                            continue
+                        dy = ys[j] - ys[i]
+                        if dy >= need or dy <= -need:
+                            continue
+                        d = math.sqrt(dx * dx + dy * dy)
+                        if d < need:
+                            if d < 0.01:
+                                dx, dy, d = 1.0, 0.0, 1.0
+                            push = (need - d) / 2 / d
+                            xs[i] -= dx * push
+                            ys[i] -= dy * push
+                            xs[j] += dx * push
+                            ys[j] += dy * push
+                            moved = True
         if not moved:
             return
 
