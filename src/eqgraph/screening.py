@@ -4,14 +4,13 @@ pySHACL checks every focus node against every constraint, and most of a plan's t
 conform: on the 100-plan input that was most of a build's work. This pass reads the same shapes (the
 part of SHACL Core they use) and answers, for each focus node, whether any constraint *could* give a
 result (a Violation, a Warning or an Info); pySHACL, the reference, then validates only those nodes
-(`validate.validate(..., screen=True)`), so every message, severity and value in the report is still
-pySHACL's.
+(`validate.validate(..., screen=True)`).
 
-Where it is certain of a result and can state it as pySHACL would, it states it itself: a count
-(sh:minCount, sh:maxCount) or an sh:hasValue of a property shape with one sh:message gives one result
-with the shape's severity, path and message and no value, whatever the engine; a node whose every
-result is of that kind never goes to pySHACL (on a plan, the Info and Warning findings most actions
-have). Everything else that could give a result goes to pySHACL.
+Where it is certain of a result and the shape states it in its own words, the pass states it itself
+(`Finding`): a failed sh:minCount, sh:maxCount or sh:hasValue of a property shape with one sh:message
+is one result with that shape's severity, path and message and no value, whatever the engine; a node
+whose every result is of that kind never goes to pySHACL (on a plan, the Info and Warning findings
+most actions have). Every other result, and every result of a node pySHACL validates, is pySHACL's.
 
 The pass may flag a node that conforms (pySHACL then finds nothing for it) but must never miss one:
 where a constraint's outcome is not certain here (an uncommon datatype, values that do not compare),
@@ -166,11 +165,6 @@ class Screen:
             return [], None
         # A node pySHACL validates gets every result of its shapes from pySHACL.
         return [(node, f) for node, f in certain if node not in sent], sorted(sent, key=str)
-
-    def flagged(self, data: Graph) -> list[URIRef] | None:
-        """Every node that could give a result (certain or not), in a stable order; None as in `screen`."""
-        certain, sent = self.screen(data)
-        return None if sent is None else sorted({*sent, *(node for node, _ in certain)}, key=str)
 
 
 def _focus_nodes(index: _Index, targets: list[tuple[URIRef, object]]) -> set:
