@@ -212,6 +212,25 @@ def test_shapes_it_cannot_read_are_run_whole(construct):
     assert _agrees(data, shapes)
 
 
+@pytest.mark.parametrize("extra", [
+    # focus nodes from elsewhere than the four target predicates
+    'ex:Shaped a rdfs:Class, sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:message "Named." ] .',
+    'ex:Advanced a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this ?p ?o }" ] ; '
+    'sh:property [ sh:path ex:gone ; sh:minCount 1 ] .',
+    # counts pySHACL refuses to load, and a severity it picks at random
+    'ex:Counted a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:name ; sh:minCount "1"^^xsd:int ; sh:message "Named." ] .',
+    "ex:Counted a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:name ; sh:minCount 1, 2 ] .",
+    'ex:Severe a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:gone ; sh:minCount 1 ; '
+    'sh:severity sh:Warning, sh:Info ; sh:message "Gone." ] .',
+])
+def test_targets_counts_and_severities_it_cannot_read_are_not_screened(extra):
+    shapes = Graph().parse(data=SHAPES + extra, format="turtle")
+    assert Screen.of(shapes) is None
+    if extra.startswith("ex:Shaped"):  # its instances are its targets: pySHACL finds the one unnamed
+        data = Graph().parse(data=GOOD + "ex:s1 a ex:Shaped .", format="turtle")
+        assert [r.focus for r in _agrees(data, shapes)] == ["urn:ex:s1"]
+
+
 def test_the_description_and_its_damage_get_pyshacls_whole_report(built):
     """The dataset's VoID/DCAT description is checked screened too: as it is built, and damaged."""
     from eqgraph.publish import DESCRIPTION

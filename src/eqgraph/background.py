@@ -5,6 +5,10 @@ A build is Python (rdflib, pySHACL, the extraction) and holds the GIL, so thread
 forked process inherits what the build has loaded instead of being sent it. Where fork is not
 available, or with one core, the work runs in this process when its result is asked for: the same
 result either way.
+
+A forked process keeps Python's cyclic collector as the build has it, paused: a collection there
+would walk, and so copy page by page, everything it inherited, and the process only lives as long
+as its one piece of work.
 """
 
 from __future__ import annotations

@@ -121,6 +121,12 @@ class BuildCache:
             return None
         return body
 
+    def keep(self, keys) -> None:
+        """Marks entries as used without reading them (what a kept entry was made from, which the next
+        build may need again), so `prune` leaves them."""
+        if self.folder is not None:
+            self.used.update(keys)
+
     def put(self, key: str, value) -> None:
         self._write(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 

@@ -133,10 +133,9 @@ class Screen:
     def of(cls, shapes: Graph) -> "Screen | None":
         """The screen of `shapes`, or None when they use anything outside the supported subset."""
         try:
+            _targets_it_reads(shapes)
             compiled = []
             for shape in sorted({s for p in TARGETS for s in shapes.subjects(p, None)}, key=str):
-                if set(shapes.objects(shape, RDF.type)) & {RDFS.Class, OWL.Class}:
-                    raise Unsupported("an implicit class target")
                 targets = [(p, o) for p in TARGETS for o in shapes.objects(shape, p)]
                 compiled.append((targets, *_node_shape(shapes, shape, set())))
             return cls(compiled)
@@ -182,8 +181,21 @@ def _focus_nodes(index: _Index, targets: list[tuple[URIRef, object]]) -> set:
     return nodes
 
 
+def _targets_it_reads(shapes: Graph) -> None:
+    """Refuses shapes whose focus nodes come from elsewhere than the four target predicates: a shape
+    that is also a class (its instances are its implicit targets, with or without a target of its
+    own) and SHACL-AF's sh:target. Left out of the screen, their nodes would never be flagged."""
+    if any(shapes.triples((None, SH.target, None))):
+        raise Unsupported("a SHACL-AF target")
+    for kind in (RDFS.Class, OWL.Class):
+        for node in shapes.subjects(RDF.type, kind):
+            if (node, RDF.type, SH.NodeShape) in shapes or (node, RDF.type, SH.PropertyShape) in shapes \
+                    or any(str(p).startswith(str(SH)) for p in shapes.predicates(node, None)):
+                raise Unsupported("an implicit class target")
+
+
 def _known(shapes: Graph, node, allowed: set) -> None:
-    for p in shapes.predicates(node, None):  # sh:deactivated among them: pySHACL's own handling applies
+    for p in shapes.predicates(node, None):  # anything else (sh:deactivated among them): not screened
         if p not in allowed:
             raise Unsupported(f"{p} on {node}")
 
@@ -224,8 +236,8 @@ def _node_shape(shapes: Graph, shape, visiting: set) -> tuple[Check, Reach]:
 def _property_shape(shapes: Graph, shape, visiting: set) -> tuple[Check, Reach]:
     _known(shapes, shape, DESCRIPTIVE | VALUE_CHECKS | PROPERTY_ONLY)
     path = _path(shapes, shapes.value(shape, SH.path))
-    least = _integer(shapes.value(shape, SH.minCount))
-    most = _integer(shapes.value(shape, SH.maxCount))
+    least = _integer(_single(shapes, shape, SH.minCount))
+    most = _integer(_single(shapes, shape, SH.maxCount))
     has_value = list(shapes.objects(shape, SH.hasValue))
     below = [(p, False) for p in shapes.objects(shape, SH.lessThan)] + \
             [(p, True) for p in shapes.objects(shape, SH.lessThanOrEquals)]
@@ -264,7 +276,7 @@ def _finding(shapes: Graph, shape) -> Finding | _Unsure:
     if len(messages) != 1 or not isinstance(messages[0], Literal):
         return UNSURE
     path = shapes.value(shape, SH.path)
-    severity = shapes.value(shape, SH.severity) or SH.Violation
+    severity = _single(shapes, shape, SH.severity) or SH.Violation
     return Finding(severity, path if isinstance(path, URIRef) else None, str(messages[0]))
 
 
@@ -279,10 +291,21 @@ def _path(shapes: Graph, path) -> Callable[[_Index, object], list]:
     raise Unsupported(f"the path {path}")
 
 
+def _single(shapes: Graph, shape, predicate):
+    """The one value of `predicate` on a shape, or None; several are not screened (pySHACL refuses
+    several counts, and picks one of several severities as it pleases)."""
+    values = list(shapes.objects(shape, predicate))
+    if len(values) > 1:
+        raise Unsupported(f"several {predicate} on {shape}")
+    return values[0] if values else None
+
+
 def _integer(value) -> int | None:
+    """A count or length as pySHACL loads it: an xsd:integer literal (anything else it refuses)."""
     if value is None:
         return None
-    if not isinstance(value, Literal) or not isinstance(value.value, int):
+    if not isinstance(value, Literal) or value.datatype != XSD.integer or not isinstance(value.value, int) \
+            or isinstance(value.value, bool):
         raise Unsupported(f"a count {value}")
     return value.value
 

@@ -182,6 +182,9 @@ def test_graph_views_and_their_exports(client):
     assert graphml.get_data(as_text=True).startswith("<?xml") and graphml.mimetype == "application/graphml+xml"
     assert graphml.headers["Content-Disposition"] == "attachment; filename=eqgraph-partners.graphml"
     assert client.get("/graphs/partners.graphml").get_data() == graphml.get_data()  # kept for the release
+    part = client.get("/graphs/partners.graphml", headers={"Range": "bytes=0-4"})
+    assert part.status_code == 206 and part.get_data() == graphml.get_data()[:5]
+    assert part.headers["Content-Range"] == f"bytes 0-4/{len(graphml.get_data())}"
     gexf = client.get("/graphs/communities.gexf")
     assert b"<gexf" in gexf.get_data() and gexf.headers["ETag"]
     assert client.get("/graphs/nothing.gexf").status_code == 404

@@ -116,13 +116,16 @@ def write_dumps(graphs: Mapping[str, list[bytes]], folder: Path, prefixes: Mappi
             members[graph] = {}
             for fmt in ON_DUMPS:
                 key = cache.key("dump", fmt.writer, shape, graph, digest) if cache else None
-                member = cache.get_bytes(key) if cache else None
-                if member is None:
+                found = cache.get(key) if cache else None  # (the members, the keys of its runs)
+                if found is not None:
+                    member, run_keys = found
+                    cache.keep(run_keys)  # the next build reuses them where this graph changes a little
+                else:
                     if runs is None:
                         runs = [(run, hashlib.sha256(b"\n".join(run)).hexdigest()) for run in _runs(lines)]
-                    member = _member(fmt.writer, graph, runs, prefixes, shape, cache)
+                    member, run_keys = _member(fmt.writer, graph, runs, prefixes, shape, cache)
                     if cache:
-                        cache.put_bytes(key, member)
+                        cache.put(key, (member, run_keys))
                 members[graph][fmt.writer] = member
 
     make(graphs)
@@ -154,11 +157,11 @@ def write_dumps(graphs: Mapping[str, list[bytes]], folder: Path, prefixes: Mappi
 
 
 def _member(writer: str, graph: str, runs: list[tuple[list[bytes], str]], prefixes: Mapping[str, str],
-            shape: str, cache) -> bytes:
+            shape: str, cache) -> tuple[bytes, list[str]]:
     """One graph's compressed members in one format, from its runs (lines, digest): one member per
     run, each kept by its digest (a graph that changed a little reuses the runs it shares with what
-    was kept), and in JSON-LD the opening and closing of the graph's item."""
-    members = []
+    was kept), and in JSON-LD the opening and closing of the graph's item; and the runs' keys."""
+    members, keys = [], []
     for index, (run, digest) in enumerate(runs):
         first = index == 0  # a JSON-LD run that starts the graph's nodes starts without a comma
         key = cache.key("dump run", writer, shape, graph, digest, str(first)) if cache else None
@@ -168,9 +171,10 @@ def _member(writer: str, graph: str, runs: list[tuple[list[bytes], str]], prefix
             if cache:
                 cache.put_bytes(key, member)
         members.append(member)
+        keys.append(key)
     if writer == "jsonld":
         members = [_pack(graph_opening(graph, prefixes)), *members, _pack(graph_closing())]
-    return b"".join(members)
+    return b"".join(members), keys
 
 
 def _header(writer: str, prefixes: Mapping[str, str]) -> bytes:

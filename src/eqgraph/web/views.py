@@ -80,7 +80,7 @@ def download(name: str, fmt: str):
     body = release.memo(f"graph-export:{name}.{found.writer}", lambda: export(release.graphs[name], found.writer))
     response = Response(body, mimetype=found.media_type)
     response.headers.set("Content-Disposition", "attachment", filename=f"eqgraph-{name}.{found.extension}")
-    return response
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(body))  # ranges, as a file
 
 
 @bp.route("/vendor/<name>")
