@@ -4,8 +4,8 @@ Computed once per build and stored in the release as JSON, never per request (ex
 cheap on these few hundred nodes but not on a large projection, and the layout is not cheap at all).
 The GraphML and GEXF downloads are that JSON written out by networkx (`export`): the web front end
 makes each on its first request and keeps it for the release, so a build does not write files few
-people fetch. What the views are, how
-their kinds are called and coloured, and what they can be filtered by is data (data/graph-views.yaml).
+people fetch. What the views are, how their kinds are called and coloured, and what they can be
+filtered by is data (data/graph-views.yaml).
 
 Each edge keeps the actions behind it and each action its facets (plan, department, protected
 characteristic, progress status), so the page can filter the view to the actions chosen and count what

@@ -16,9 +16,9 @@ import gc
 import json
 import shutil
 import time
-from contextlib import contextmanager
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path

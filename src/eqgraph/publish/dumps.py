@@ -11,8 +11,8 @@ member per run of each named graph, then a footer. A graph is cut into runs of w
 subject's hash says so (`_runs`), so a run depends only on its own triples, the format and the prefixes:
 each is kept by its digest (eqgraph.buildcache), as is each graph's whole, and a build that changes one
 plan compresses that plan's runs and the few runs of the shared graphs it touched (the continuity
-pairs), not the whole graph again. The decompressed file is one document
-in its format: N-Quads and TriG keep the named graphs; N-Triples and Turtle give the union (each
+pairs), not the whole graph again. The decompressed file is one document in its format: N-Quads and
+TriG keep the named graphs (TriG in one block per run); N-Triples and Turtle give the union (each
 triple is in one graph only: the build stores it in the first part that has it); JSON-LD is compact,
 with the prefixes as its context (`store.jsonld`).
 

@@ -111,14 +111,9 @@ def jsonld_footer() -> bytes:
     return b"\n]}\n"
 
 
-def graph_fragment(graph: str, triples: Iterable, prefixes: Mapping[str, str]) -> bytes:
-    """One named graph as the item of the document's `@graph` that holds it (`{"@id": g, "@graph":
-    [...]}`), from engine triples sorted by subject, predicate and object: what the whole-graph dump
-    writes per graph (eqgraph.publish.dumps), items joined with ",\n"."""
-    return graph_opening(graph, prefixes) + graph_nodes(triples, prefixes) + graph_closing()
-
-
 def graph_opening(graph: str, prefixes: Mapping[str, str]) -> bytes:
+    """The start of a named graph's item in the document's `@graph` (`{"@id": g, "@graph": [`): what the
+    whole-graph dump writes per graph (eqgraph.publish.dumps), then its nodes, then `graph_closing`."""
     return b'{"@id":' + _dumps(_Compactor(prefixes)(graph)) + b',"@graph":['
 
 
