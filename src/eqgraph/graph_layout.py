@@ -118,6 +118,18 @@ def _cells(n: int, xs: list[float], ys: list[float], k: float) -> dict[tuple[int
 NEIGHBOURS = ((1, -1), (1, 0), (1, 1), (0, 1))  # each neighbouring pair of cells once
 
 
+def _cell_groups(grid: dict[tuple[int, int], list[int]]):
+    """Each cell's nodes with the groups they meet: the cell itself (`True`: its pairs within) and
+    each neighbouring cell that has nodes (`False`), so every near pair is met once."""
+    for (gx, gy), members in grid.items():
+        groups = [(members, True)]
+        for ox, oy in NEIGHBOURS:
+            others = grid.get((gx + ox, gy + oy))
+            if others:
+                groups.append((others, False))
+        yield members, groups
+
+
 def _repulse(n: int, xs: list[float], ys: list[float], mx: list[float], my: list[float], k2: float,
              k: float) -> int:
     """Adds to (mx, my) the repulsion k²/d between the pairs whose repulsion counts (all of them in a
@@ -125,12 +137,7 @@ def _repulse(n: int, xs: list[float], ys: list[float], mx: list[float], my: list
     many pairs that was. The hot loop of a build's views: written out, with the pairs never listed."""
     count = 0
     grid = _cells(n, xs, ys, k)
-    for (gx, gy), members in grid.items():
-        groups = [(members, True)]
-        for ox, oy in NEIGHBOURS:
-            others = grid.get((gx + ox, gy + oy))
-            if others:
-                groups.append((others, False))
+    for members, groups in _cell_groups(grid):
         for position, i in enumerate(members):
             xi, yi = xs[i], ys[i]
             fx = fy = 0.0
@@ -159,12 +166,7 @@ def _separate(xs: list[float], ys: list[float], sizes: list[float], rounds: int 
     for _ in range(rounds):
         moved = False
         grid = _cells(n, xs, ys, EDGE)
-        for (gx, gy), members in grid.items():
-            groups = [(members, True)]
-            for ox, oy in NEIGHBOURS:
-                others = grid.get((gx + ox, gy + oy))
-                if others:
-                    groups.append((others, False))
+        for members, groups in _cell_groups(grid):
             for others, same in groups:
                 for position, i in enumerate(members):
                     size = sizes[i]
